@@ -1,0 +1,88 @@
+package catalog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// Files keeps uploaded bytes on disk, each file named by its SHA-256, so a
+// file uploaded twice is stored once and a stored file never changes.
+type Files struct {
+	Dir string // <data>/files
+}
+
+var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Put copies r to the store and returns its SHA-256 and size. The bytes go
+// to a temporary file that is synced and renamed into place, so a crash
+// never leaves a partial file under a hash name. More than limit bytes
+// (limit > 0) gives a TooLarge error and stores nothing.
+func (fs *Files) Put(r io.Reader, limit int64) (sum string, size int64, err error) {
+	tmpDir := filepath.Join(fs.Dir, "tmp")
+	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
+		return "", 0, fmt.Errorf("store file: %w", err)
+	}
+	tmp, err := os.CreateTemp(tmpDir, "upload-*")
+	if err != nil {
+		return "", 0, fmt.Errorf("store file: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	src := r
+	if limit > 0 {
+		src = io.LimitReader(r, limit+1)
+	}
+	size, err = io.Copy(io.MultiWriter(tmp, h), src)
+	if err != nil {
+		return "", 0, fmt.Errorf("store file: %w", err)
+	}
+	if limit > 0 && size > limit {
+		return "", 0, &Error{Kind: TooLarge, Message: fmt.Sprintf("the file is larger than the limit of %d MB", limit>>20)}
+	}
+	if err = tmp.Sync(); err != nil {
+		return "", 0, fmt.Errorf("store file: %w", err)
+	}
+	if err = tmp.Close(); err != nil {
+		return "", 0, fmt.Errorf("store file: %w", err)
+	}
+	sum = hex.EncodeToString(h.Sum(nil))
+	dst := fs.Path(sum)
+	if err = os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return "", 0, fmt.Errorf("store file: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), dst); err != nil {
+		return "", 0, fmt.Errorf("store file: %w", err)
+	}
+	return sum, size, nil
+}
+
+// Path is where the file with that hash lives.
+func (fs *Files) Path(sum string) string {
+	return filepath.Join(fs.Dir, sum[:2], sum)
+}
+
+// Open opens a stored file; NotFound when the hash is malformed or absent.
+func (fs *Files) Open(sum string) (*os.File, error) {
+	if !hashPattern.MatchString(sum) {
+		return nil, Errorf(NotFound, "no stored file %q", sum)
+	}
+	f, err := os.Open(fs.Path(sum))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, &Error{Kind: NotFound, Message: "the stored file is missing", Err: err}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open stored file: %w", err)
+	}
+	return f, nil
+}

@@ -1,0 +1,304 @@
+package catalog
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Version is one immutable upload of a dataset: its files as uploaded and
+// the records read from them.
+type Version struct {
+	ID          int64           `json:"-"`
+	DatasetID   int64           `json:"-"`
+	Number      int             `json:"number"`
+	Created     time.Time       `json:"created"`
+	Actor       string          `json:"-"` // an account name: shown to admins only
+	Note        string          `json:"note,omitempty"`
+	Encoding    string          `json:"encoding,omitempty"`
+	Columns     []Column        `json:"columns"`
+	Rows        int             `json:"rows"`
+	Refused     int             `json:"refused"`
+	Problems    json.RawMessage `json:"-"`
+	HasGeometry bool            `json:"has_geometry"`
+	BBox        *BBox           `json:"bbox,omitempty"`
+	Files       []VersionFile   `json:"files"`
+}
+
+// VersionFile is one file of a version as uploaded.
+type VersionFile struct {
+	Name      string `json:"name"`
+	SHA256    string `json:"sha256"`
+	Size      int64  `json:"size"`
+	MediaType string `json:"media_type"`
+	Role      string `json:"role"` // data, metadata, image
+}
+
+// VersionStats is what filling a version's records found.
+type VersionStats struct {
+	Encoding    string
+	Columns     []Column
+	Rows        int
+	Refused     int
+	Problems    any // marshalled as JSON
+	HasGeometry bool
+	BBox        *BBox
+	Standard    string   // the standard dataset the file conforms to, if any
+	Tags        []string // keywords to add (the standard's tags)
+}
+
+// NewVersion asks AddVersion for a version of the dataset with Meta.Slug.
+type NewVersion struct {
+	// Meta is the dataset's metadata; used to create the dataset when the
+	// slug is new, ignored otherwise (except Kind, which must match).
+	Meta    Dataset
+	Files   []VersionFile
+	Publish bool
+	Actor   string
+	Note    string
+}
+
+// FillFunc stores a version's records inside AddVersion's transaction.
+type FillFunc func(ctx context.Context, tx *sql.Tx, versionID int64) (VersionStats, error)
+
+// AddVersion creates the dataset if its slug is new, adds a version with the
+// next number, lets fill store its records, and publishes it if asked, all in
+// one transaction: when fill fails nothing is changed. Errors: Invalid for
+// bad metadata, Conflict when the slug belongs to a dataset of another kind
+// or department, and whatever fill returns.
+func (s *Store) AddVersion(ctx context.Context, nv NewVersion, fill FillFunc) (*Dataset, *Version, error) {
+	if err := nv.Meta.validate(); err != nil {
+		return nil, nil, err
+	}
+	now := s.Now().UTC()
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("add version: %w", err)
+	}
+	defer tx.Rollback()
+
+	d, err := datasetBySlug(ctx, tx, nv.Meta.Slug)
+	switch {
+	case KindOf(err) == NotFound:
+		d = new(Dataset)
+		*d = nv.Meta
+		d.Issued, d.Modified, d.Status = now, now, StatusDraft
+		if d.ID, err = insertDataset(ctx, tx, d); err != nil {
+			return nil, nil, err
+		}
+	case err != nil:
+		return nil, nil, err
+	case d.Kind != nv.Meta.Kind:
+		return nil, nil, Errorf(Conflict, "dataset %q is a %s dataset, not %s", d.Slug, d.Kind, nv.Meta.Kind)
+	case d.Department != nv.Meta.Department:
+		return nil, nil, Errorf(Conflict, "dataset %q belongs to department %s", d.Slug, d.Department)
+	}
+
+	v := &Version{DatasetID: d.ID, Created: now, Actor: nv.Actor, Note: nv.Note, Files: nv.Files}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM versions WHERE dataset_id = ?`, d.ID).
+		Scan(&v.Number); err != nil {
+		return nil, nil, fmt.Errorf("add version: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO versions (dataset_id, number, created, actor, note) VALUES (?, ?, ?, ?, ?)`,
+		d.ID, v.Number, timeText(now), nv.Actor, nv.Note)
+	if err != nil {
+		return nil, nil, fmt.Errorf("add version: %w", err)
+	}
+	if v.ID, err = res.LastInsertId(); err != nil {
+		return nil, nil, fmt.Errorf("add version: %w", err)
+	}
+	for i, f := range nv.Files {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO version_files (version_id, position, name, sha256, size, media_type, role)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, v.ID, i, f.Name, f.SHA256, f.Size, f.MediaType, f.Role); err != nil {
+			return nil, nil, fmt.Errorf("add version file: %w", err)
+		}
+	}
+
+	st, err := fill(ctx, tx, v.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	v.Encoding, v.Columns, v.Rows, v.Refused = st.Encoding, st.Columns, st.Rows, st.Refused
+	v.HasGeometry, v.BBox = st.HasGeometry, st.BBox
+	if v.Problems, err = json.Marshal(st.Problems); err != nil {
+		return nil, nil, fmt.Errorf("add version: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE versions SET encoding = ?, columns = ?, row_count = ?, refused = ?,
+		problems = ?, has_geometry = ?, bbox = ? WHERE id = ?`,
+		v.Encoding, mustJSON(v.Columns), v.Rows, v.Refused, string(v.Problems), v.HasGeometry, nullJSON(v.BBox), v.ID); err != nil {
+		return nil, nil, fmt.Errorf("add version: %w", err)
+	}
+
+	if st.Standard != "" {
+		d.Standard = st.Standard
+	}
+	d.Keywords = appendMissing(d.Keywords, st.Tags...)
+	if nv.Publish {
+		d.CurrentVersion, d.Status, d.Modified = v.Number, StatusPublished, now
+		if v.BBox != nil {
+			d.Spatial = v.BBox
+		}
+	}
+	if err := updateDataset(ctx, tx, d); err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, fmt.Errorf("add version: %w", err)
+	}
+	return d, v, nil
+}
+
+// Versions lists a dataset's versions, newest first, with their files.
+func (s *Store) Versions(ctx context.Context, datasetID int64) ([]*Version, error) {
+	rows, err := s.DB.QueryContext(ctx, versionSelect+` WHERE dataset_id = ? ORDER BY number DESC`, datasetID)
+	if err != nil {
+		return nil, fmt.Errorf("list versions: %w", err)
+	}
+	defer rows.Close()
+	var out []*Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list versions: %w", err)
+	}
+	for _, v := range out {
+		if v.Files, err = s.versionFiles(ctx, v.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Version returns version n of a dataset with its files; NotFound when there
+// is no such version.
+func (s *Store) Version(ctx context.Context, datasetID int64, n int) (*Version, error) {
+	v, err := scanVersion(s.DB.QueryRowContext(ctx, versionSelect+` WHERE dataset_id = ? AND number = ?`, datasetID, n))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(NotFound, "no version %d", n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if v.Files, err = s.versionFiles(ctx, v.ID); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+const versionSelect = `SELECT id, dataset_id, number, created, actor, note, encoding, columns, row_count, refused,
+	problems, has_geometry, bbox FROM versions`
+
+func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
+	var (
+		v                Version
+		created, columns string
+		problems         string
+		bbox             sql.NullString
+	)
+	if err := row.Scan(&v.ID, &v.DatasetID, &v.Number, &created, &v.Actor, &v.Note, &v.Encoding, &columns,
+		&v.Rows, &v.Refused, &problems, &v.HasGeometry, &bbox); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("read version: %w", err)
+	}
+	v.Created = parseTime(created)
+	v.Problems = json.RawMessage(problems)
+	if err := json.Unmarshal([]byte(columns), &v.Columns); err != nil {
+		return nil, fmt.Errorf("read version columns: %w", err)
+	}
+	if bbox.Valid {
+		v.BBox = new(BBox)
+		if err := json.Unmarshal([]byte(bbox.String), v.BBox); err != nil {
+			return nil, fmt.Errorf("read version bbox: %w", err)
+		}
+	}
+	return &v, nil
+}
+
+func (s *Store) versionFiles(ctx context.Context, versionID int64) ([]VersionFile, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT name, sha256, size, media_type, role FROM version_files
+		WHERE version_id = ? ORDER BY position`, versionID)
+	if err != nil {
+		return nil, fmt.Errorf("list version files: %w", err)
+	}
+	defer rows.Close()
+	var out []VersionFile
+	for rows.Next() {
+		var f VersionFile
+		if err := rows.Scan(&f.Name, &f.SHA256, &f.Size, &f.MediaType, &f.Role); err != nil {
+			return nil, fmt.Errorf("list version files: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// DistributionInfo is the size and checksum of a generated download.
+type DistributionInfo struct {
+	Size   int64
+	SHA256 string
+}
+
+// PutDistribution records the size and checksum of a version's generated
+// download in format.
+func (s *Store) PutDistribution(ctx context.Context, versionID int64, format string, info DistributionInfo) error {
+	_, err := s.DB.ExecContext(ctx, `INSERT OR REPLACE INTO distributions (version_id, format, size, sha256) VALUES (?, ?, ?, ?)`,
+		versionID, format, info.Size, info.SHA256)
+	if err != nil {
+		return fmt.Errorf("put distribution: %w", err)
+	}
+	return nil
+}
+
+// Distributions returns what is known of a version's generated downloads, by format.
+func (s *Store) Distributions(ctx context.Context, versionID int64) (map[string]DistributionInfo, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT format, size, sha256 FROM distributions WHERE version_id = ?`, versionID)
+	if err != nil {
+		return nil, fmt.Errorf("list distributions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]DistributionInfo{}
+	for rows.Next() {
+		var f string
+		var d DistributionInfo
+		if err := rows.Scan(&f, &d.Size, &d.SHA256); err != nil {
+			return nil, fmt.Errorf("list distributions: %w", err)
+		}
+		out[f] = d
+	}
+	return out, rows.Err()
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only called on plain structs and slices, which always marshal
+	}
+	return string(b)
+}
+
+func nullJSON(v *BBox) any {
+	if v == nil {
+		return nil
+	}
+	return mustJSON(v)
+}
+
+func appendMissing(list []string, add ...string) []string {
+	for _, a := range add {
+		if !slices.Contains(list, a) {
+			list = append(list, a)
+		}
+	}
+	return list
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+)
+
+// Config is everything the portal is told at start: defaults, overlaid by
+// PORTAL_* environment variables, overlaid by flags.
+type Config struct {
+	Addr        string
+	Data        string
+	Demo        bool
+	BaseURL     string
+	MaxUploadMB int64
+}
+
+func defaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", Data: "./data", Demo: true, MaxUploadMB: 100}
+}
+
+// envOverlay applies the PORTAL_* variables that are set.
+func (c *Config) envOverlay(getenv func(string) string) error {
+	if v := getenv("PORTAL_ADDR"); v != "" {
+		c.Addr = v
+	}
+	if v := getenv("PORTAL_DATA"); v != "" {
+		c.Data = v
+	}
+	if v := getenv("PORTAL_DEMO"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("PORTAL_DEMO: %q is not true or false", v)
+		}
+		c.Demo = b
+	}
+	if v := getenv("PORTAL_BASE_URL"); v != "" {
+		c.BaseURL = v
+	}
+	if v := getenv("PORTAL_MAX_UPLOAD_MB"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("PORTAL_MAX_UPLOAD_MB: %q is not a positive number", v)
+		}
+		c.MaxUploadMB = n
+	}
+	return nil
+}
+
+// flags registers the flags shared by the subcommands that take them.
+func (c *Config) flags(fs *flag.FlagSet, serve bool) {
+	fs.StringVar(&c.Data, "data", c.Data, "folder that holds the database, the search index and uploaded files (env PORTAL_DATA)")
+	fs.Int64Var(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest accepted upload in MB (env PORTAL_MAX_UPLOAD_MB)")
+	if serve {
+		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (env PORTAL_ADDR)")
+		fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo catalog into an empty data folder (env PORTAL_DEMO)")
+		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in absolute links (env PORTAL_BASE_URL; default http://ADDR)")
+	}
+}
+
+// Validate checks the settings after every overlay and fills derived defaults.
+func (c *Config) Validate() error {
+	if c.Data == "" {
+		return fmt.Errorf("--data must name a folder")
+	}
+	if c.MaxUploadMB <= 0 {
+		return fmt.Errorf("--max-upload-mb must be positive")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	return nil
+}

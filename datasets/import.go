@@ -1,0 +1,170 @@
+package datasets
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/machi-opendata/portal/catalog"
+)
+
+// Importer turns uploaded files into dataset versions: it keeps the
+// original bytes, reads and checks the data, and stores the records, all or
+// nothing.
+type Importer struct {
+	Store     *catalog.Store
+	Files     *catalog.Files
+	MaxUpload int64 // bytes per file; 0 means no limit
+}
+
+// maxProblems bounds what a version keeps of its report: a million bad rows
+// need not be a million lines in the database.
+const maxProblems = 1000
+
+// upload is one stored file of the request.
+type upload struct {
+	catalog.VersionFile
+	ext string
+}
+
+// Import stores req's files and reads them into a new version. A file that
+// cannot be read at all changes nothing in the catalog and returns an
+// Invalid error carrying the Problem; rows that are wrong are refused one by
+// one and reported in the result.
+func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResult, error) {
+	if !req.Kind.Valid() {
+		return nil, catalog.Errorf(catalog.Invalid, "unknown dataset kind %q (use one of facility, evacuation, event, photo, layer, table)", req.Kind)
+	}
+	if len(req.Files) == 0 {
+		return nil, catalog.Errorf(catalog.Invalid, "no file to import")
+	}
+	if _, err := im.Store.Department(ctx, req.Department); err != nil {
+		return nil, err
+	}
+	var ups []upload
+	for _, f := range req.Files {
+		u, err := im.keep(f)
+		if err != nil {
+			return nil, err
+		}
+		ups = append(ups, u)
+	}
+	plan, err := im.plan(req, ups)
+	if err != nil {
+		return nil, err
+	}
+	meta := im.meta(req, ups)
+	files := make([]catalog.VersionFile, len(ups))
+	for i, u := range ups {
+		files[i] = u.VersionFile
+	}
+	res := &ImportResult{Encoding: plan.encoding()}
+	d, v, err := im.Store.AddVersion(ctx, catalog.NewVersion{Meta: meta, Files: files, Publish: req.Publish, Actor: req.Actor},
+		func(ctx context.Context, tx *sql.Tx, versionID int64) (catalog.VersionStats, error) {
+			w, err := newRecordWriter(ctx, tx, versionID)
+			if err != nil {
+				return catalog.VersionStats{}, err
+			}
+			st, err := plan.fill(w)
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			return st, err
+		})
+	if err != nil {
+		return nil, err
+	}
+	res.Slug, res.Version, res.Rows, res.Refused, res.Columns = d.Slug, v.Number, v.Rows, v.Refused, v.Columns
+	res.Standard = d.Standard
+	res.Problems = plan.problems()
+	return res, nil
+}
+
+// keep stores one uploaded file and classifies it by its extension.
+func (im *Importer) keep(f File) (upload, error) {
+	ext := strings.ToLower(path.Ext(f.Name))
+	role, media := "data", ""
+	switch ext {
+	case ".csv":
+		media = "text/csv"
+	case ".tsv":
+		media = "text/tab-separated-values"
+	case ".txt":
+		media = "text/plain"
+	case ".geojson":
+		media = "application/geo+json"
+	case ".json":
+		media = "application/json"
+	case ".jpg", ".jpeg":
+		role, media = "image", "image/jpeg"
+	case ".png":
+		role, media = "image", "image/png"
+	default:
+		return upload{}, catalog.Errorf(catalog.Invalid,
+			"%s: unsupported file type %q; upload CSV (.csv, .tsv), GeoJSON (.geojson) or images (.jpg, .png)", f.Name, ext)
+	}
+	sum, size, err := im.Files.Put(f.Data, im.MaxUpload)
+	if err != nil {
+		if catalog.KindOf(err) == catalog.TooLarge {
+			return upload{}, catalog.Errorf(catalog.TooLarge, "%s: %s", f.Name, catalog.MessageOf(err))
+		}
+		return upload{}, err
+	}
+	return upload{VersionFile: catalog.VersionFile{Name: f.Name, SHA256: sum, Size: size, MediaType: media, Role: role}, ext: ext}, nil
+}
+
+// open opens a stored upload for reading.
+func (im *Importer) open(u upload) (*os.File, error) { return im.Files.Open(u.SHA256) }
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// meta builds the metadata of a new dataset from the request, with the
+// defaults a clerk expects: CC BY 4.0, the department as publisher, the
+// file name as title.
+func (im *Importer) meta(req ImportRequest, ups []upload) catalog.Dataset {
+	var d catalog.Dataset
+	if req.Meta != nil {
+		d = *req.Meta
+	}
+	d.Kind, d.Department = req.Kind, req.Department
+	if req.Slug != "" {
+		d.Slug = req.Slug
+	}
+	first := ups[0].Name
+	if d.TitleJA == "" {
+		d.TitleJA = strings.TrimSuffix(first, path.Ext(first))
+	}
+	if d.Slug == "" {
+		d.Slug = strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(strings.TrimSuffix(first, path.Ext(first))), "-"), "-")
+		if d.Slug == "" || len(d.Slug) < 3 {
+			// A Japanese file name leaves nothing ASCII: name it by kind and content.
+			h := sha256.Sum256([]byte(d.TitleJA + ups[0].SHA256))
+			d.Slug = string(req.Kind) + "-" + hex.EncodeToString(h[:4])
+		}
+	}
+	if d.License == "" {
+		d.License = catalog.DefaultLicense
+	}
+	if d.Keywords == nil {
+		d.Keywords = []string{}
+	}
+	return d
+}
+
+// errFileUnreadable marks a whole-file failure.
+var errFileUnreadable = errors.New("file unreadable")
+
+// fileError turns a whole-file Problem into an Invalid error that keeps it.
+func fileError(err error) error {
+	var p *Problem
+	if errors.As(err, &p) {
+		return &catalog.Error{Kind: catalog.Invalid, Message: p.Error(), Err: errFileUnreadable}
+	}
+	return err
+}

@@ -1,0 +1,173 @@
+package datasets
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/machi-opendata/portal/catalog"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// geoPlan imports a GeoJSON FeatureCollection. GeoJSON files are read whole
+// (they are bounded by the upload limit), so there is one pass.
+type geoPlan struct {
+	up      upload
+	table   *GeoTable
+	columns []Column
+	probs   []Problem
+}
+
+func (im *Importer) planGeoJSON(u upload) (*geoPlan, error) {
+	f, err := im.open(u)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, probs, err := ReadGeoJSON(u.Name, f, im.MaxUpload)
+	if err != nil {
+		return nil, fileError(err)
+	}
+	p := &geoPlan{up: u, table: t, probs: probs}
+	if len(p.probs) > maxProblems {
+		p.probs = p.probs[:maxProblems]
+	}
+	for _, name := range t.Columns {
+		p.columns = append(p.columns, Column{Name: name, Type: geoColumnType(t.Features, name)})
+	}
+	return p, nil
+}
+
+// geoColumnType infers a column type from decoded JSON property values.
+func geoColumnType(fs []GeoFeature, name string) ColumnType {
+	t := ColumnType("")
+	for _, f := range fs {
+		var vt ColumnType
+		switch v := f.Props[name].(type) {
+		case nil:
+			continue
+		case float64:
+			vt = TypeNumber
+			if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+				vt = TypeInteger
+			}
+		case bool:
+			vt = TypeBoolean
+		default:
+			vt = TypeText
+		}
+		switch {
+		case t == "" || t == vt:
+			t = vt
+		case (t == TypeInteger && vt == TypeNumber) || (t == TypeNumber && vt == TypeInteger):
+			t = TypeNumber
+		default:
+			return TypeText
+		}
+	}
+	if t == "" {
+		return TypeText
+	}
+	return t
+}
+
+func (p *geoPlan) encoding() Encoding  { return UTF8 }
+func (p *geoPlan) problems() []Problem { return p.probs }
+
+func (p *geoPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
+	st := catalog.VersionStats{Encoding: string(UTF8), Columns: p.columns, Refused: countErrors(p.probs)}
+	var (
+		bounds orb.Bound
+		first  = true
+		props  []byte
+	)
+	for _, f := range p.table.Features {
+		rec := Record{Row: st.Rows + 1, Line: f.Index + 1}
+		props = append(props[:0], '{')
+		for i, c := range p.columns {
+			if i > 0 {
+				props = append(props, ',')
+			}
+			props = appendJSONString(props, c.Name)
+			props = append(props, ':')
+			v := f.Props[c.Name]
+			switch v.(type) {
+			case nil, string, float64, bool:
+				props = appendValue(props, v)
+			default:
+				// Nested objects and arrays are kept as JSON.
+				j, err := json.Marshal(v)
+				if err != nil {
+					return st, fmt.Errorf("feature %d: %w", f.Index, err)
+				}
+				props = append(props, j...)
+			}
+		}
+		rec.Props = append(props, '}')
+		if f.Geometry != nil {
+			b := f.Geometry.Bound()
+			rec.HasBounds = true
+			rec.MinX, rec.MinY, rec.MaxX, rec.MaxY = b.Min[0], b.Min[1], b.Max[0], b.Max[1]
+			if _, isPoint := f.Geometry.(orb.Point); !isPoint {
+				g, err := json.Marshal(geojson.NewGeometry(f.Geometry))
+				if err != nil {
+					return st, fmt.Errorf("feature %d: %w", f.Index, err)
+				}
+				rec.Geom = g
+			}
+			if first {
+				bounds, first = b, false
+			} else {
+				bounds = bounds.Union(b)
+			}
+			st.HasGeometry = true
+		}
+		if err := w.Write(&rec); err != nil {
+			return st, err
+		}
+		st.Rows++
+	}
+	if st.HasGeometry {
+		st.BBox = &catalog.BBox{bounds.Min[0], bounds.Min[1], bounds.Max[0], bounds.Max[1]}
+	}
+	st.Problems = p.probs
+	return st, nil
+}
+
+func countErrors(ps []Problem) int {
+	n := 0
+	for _, p := range ps {
+		if p.Severity == SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
+// imagesPlan imports photos uploaded without a metadata CSV: one record per
+// image, titled by its file name, for the clerk to describe later.
+type imagesPlan struct {
+	images []upload
+}
+
+func newImagesPlan(images []upload) *imagesPlan { return &imagesPlan{images: images} }
+
+func (p *imagesPlan) encoding() Encoding  { return "" }
+func (p *imagesPlan) problems() []Problem { return nil }
+
+func (p *imagesPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
+	cols := []Column{{Name: "タイトル", Type: TypeText}, {Name: "画像ファイル", Type: TypeText}}
+	st := catalog.VersionStats{Columns: cols}
+	for i, u := range p.images {
+		props := appendJSONString([]byte(`{"タイトル":`), u.Name)
+		props = append(props, `,"画像ファイル":`...)
+		props = append(appendJSONString(props, u.Name), '}')
+		fields, _ := json.Marshal(map[string]any{"title": u.Name, "image": u.Name})
+		if err := w.Write(&Record{Row: i + 1, Line: i + 1, Props: props, Fields: fields}); err != nil {
+			return st, err
+		}
+		st.Rows++
+	}
+	return st, nil
+}

@@ -1,0 +1,39 @@
+package datasets
+
+import (
+	"io"
+
+	"github.com/machi-opendata/portal/catalog"
+)
+
+// File is one uploaded file: its name as the user gave it and its bytes.
+type File struct {
+	Name string
+	Data io.Reader
+}
+
+// ImportRequest asks for files to become a new dataset or a new version of
+// an existing one (matched by Slug).
+type ImportRequest struct {
+	Slug       string // empty: derived from the title or first file name
+	Kind       catalog.Kind
+	Department string // department code
+	// Meta fills the metadata of a new dataset; fields left empty get
+	// defaults (license CC BY 4.0, the department as publisher).
+	Meta    *catalog.Dataset
+	Files   []File
+	Publish bool   // publish the new version at once (otherwise it stays a draft)
+	Actor   string // who imports, for the audit trail
+}
+
+// ImportResult reports what an import stored and what it found wrong.
+type ImportResult struct {
+	Slug     string    `json:"id"`
+	Version  int       `json:"version"`
+	Rows     int       `json:"rows"`     // records stored
+	Refused  int       `json:"refused"`  // rows refused, each with a Problem
+	Encoding Encoding  `json:"encoding"` // of the main data file
+	Columns  []Column  `json:"columns"`
+	Standard string    `json:"standard,omitempty"`
+	Problems []Problem `json:"problems"`
+}

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/datasets"
+)
+
+func (s *Server) healthz(c *gin.Context) error {
+	if err := s.store.DB.PingContext(c.Request.Context()); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	return nil
+}
+
+func (s *Server) listDepartments(c *gin.Context) error {
+	ds, err := s.store.Departments(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if ds == nil {
+		ds = []catalog.Department{}
+	}
+	c.JSON(http.StatusOK, gin.H{"total": len(ds), "items": ds})
+	return nil
+}
+
+func (s *Server) listLicenses(c *gin.Context) error {
+	c.JSON(http.StatusOK, gin.H{"items": catalog.Licenses})
+	return nil
+}
+
+func (s *Server) listThemes(c *gin.Context) error {
+	c.JSON(http.StatusOK, gin.H{"items": catalog.Themes})
+	return nil
+}
+
+// datasetQuery is the query string of the dataset list.
+type datasetQuery struct {
+	Q          string `form:"q"`
+	Kind       string `form:"kind"`
+	Department string `form:"department"`
+	Theme      string `form:"theme"`
+	Tag        string `form:"tag"`
+	Format     string `form:"format"`
+	License    string `form:"license"`
+	Sort       string `form:"sort"`
+	Page       int    `form:"page"`
+	PerPage    int    `form:"per_page"`
+}
+
+const maxPerPage = 100
+
+func (q *datasetQuery) filter() (catalog.Filter, error) {
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.PerPage == 0 {
+		q.PerPage = 20
+	}
+	if q.Page < 1 || q.PerPage < 1 || q.PerPage > maxPerPage {
+		return catalog.Filter{}, catalog.Errorf(catalog.Invalid, "page must be >= 1 and per_page between 1 and %d", maxPerPage)
+	}
+	if q.Kind != "" && !catalog.Kind(q.Kind).Valid() {
+		return catalog.Filter{}, catalog.Errorf(catalog.Invalid, "unknown kind %q", q.Kind)
+	}
+	return catalog.Filter{Q: q.Q, Kind: catalog.Kind(q.Kind), Department: q.Department, Theme: q.Theme, Tag: q.Tag,
+		Format: q.Format, License: q.License, Sort: q.Sort, Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage}, nil
+}
+
+func (s *Server) listDatasets(c *gin.Context) error {
+	var q datasetQuery
+	if err := c.ShouldBindQuery(&q); err != nil {
+		return catalog.Errorf(catalog.Invalid, "bad query: page and per_page must be numbers")
+	}
+	f, err := q.filter()
+	if err != nil {
+		return err
+	}
+	items, total, facets, err := s.store.FindDatasets(c.Request.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := make([]datasetSummary, len(items))
+	for i, d := range items {
+		out[i] = datasetSummary{Dataset: d, URL: s.apiURL(d.Slug), PageURL: s.cfg.BaseURL + "/datasets/" + d.Slug}
+	}
+	c.JSON(http.StatusOK, gin.H{"total": total, "page": q.Page, "per_page": q.PerPage, "items": out, "facets": facets})
+	return nil
+}
+
+// datasetSummary is a dataset in the list.
+type datasetSummary struct {
+	*catalog.Dataset
+	URL     string `json:"url"`
+	PageURL string `json:"page_url"`
+}
+
+// datasetDetail is one dataset with its distributions and versions.
+type datasetDetail struct {
+	datasetSummary
+	DepartmentInfo *catalog.Department `json:"department_info"`
+	LicenseInfo    catalog.License     `json:"license_info"`
+	Columns        []catalog.Column    `json:"columns"`
+	Distributions  []distribution      `json:"distributions"`
+	Versions       []versionSummary    `json:"versions"`
+}
+
+// distribution is one download of a dataset (dcat:Distribution).
+type distribution struct {
+	Title       string `json:"title"`
+	Format      string `json:"format"`
+	MediaType   string `json:"media_type"`
+	ByteSize    int64  `json:"byte_size,omitempty"`
+	SHA256      string `json:"sha256,omitempty"`
+	DownloadURL string `json:"download_url"`
+}
+
+type versionSummary struct {
+	*catalog.Version
+	OriginalURL string `json:"original_url"`
+}
+
+// published loads a dataset that citizens may see: a published one.
+func (s *Server) published(c *gin.Context) (*catalog.Dataset, *catalog.Version, error) {
+	ctx := c.Request.Context()
+	d, err := s.store.DatasetBySlug(ctx, c.Param("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Status != catalog.StatusPublished || d.CurrentVersion == 0 {
+		return nil, nil, catalog.Errorf(catalog.NotFound, "no dataset %q", d.Slug)
+	}
+	v, err := s.store.Version(ctx, d.ID, d.CurrentVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, v, nil
+}
+
+func (s *Server) showDataset(c *gin.Context) error {
+	d, v, err := s.published(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	dept, err := s.store.Department(ctx, d.Department)
+	if err != nil {
+		return err
+	}
+	versions, err := s.store.Versions(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	dists, err := s.distributions(c, d, v)
+	if err != nil {
+		return err
+	}
+	lic, _ := catalog.LicenseByID(d.License)
+	out := datasetDetail{
+		datasetSummary: datasetSummary{Dataset: d, URL: s.apiURL(d.Slug), PageURL: s.cfg.BaseURL + "/datasets/" + d.Slug},
+		DepartmentInfo: dept, LicenseInfo: lic, Columns: v.Columns, Distributions: dists,
+	}
+	for _, vv := range versions {
+		out.Versions = append(out.Versions, versionSummary{Version: vv,
+			OriginalURL: s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(vv.Number) + "/original"})
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) showVersion(c *gin.Context) error {
+	d, _, err := s.published(c)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil {
+		return catalog.Errorf(catalog.NotFound, "no version %q", c.Param("n"))
+	}
+	v, err := s.store.Version(c.Request.Context(), d.ID, n)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"version": v, "problems": v.Problems,
+		"original_url": s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(n) + "/original"})
+	return nil
+}
+
+// distributions lists the downloads of a dataset's published version with
+// their sizes and checksums where they are known.
+func (s *Server) distributions(c *gin.Context, d *catalog.Dataset, v *catalog.Version) ([]distribution, error) {
+	known, err := s.store.Distributions(c.Request.Context(), v.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []distribution
+	for _, f := range exportFormats {
+		if f.needsGeometry && !v.HasGeometry {
+			continue
+		}
+		info := known[f.name]
+		out = append(out, distribution{Title: d.TitleJA + " (" + f.format + ")", Format: f.format, MediaType: f.mediaType,
+			ByteSize: info.Size, SHA256: info.SHA256, DownloadURL: s.apiURL(d.Slug) + "/" + f.name})
+	}
+	for _, vf := range v.Files {
+		if vf.Role == "data" || vf.Role == "metadata" {
+			out = append(out, distribution{Title: vf.Name + "（原本 / original）", Format: formatOfMedia(vf.MediaType),
+				MediaType: vf.MediaType, ByteSize: vf.Size, SHA256: vf.SHA256,
+				DownloadURL: s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(v.Number) + "/original?file=" + vf.SHA256})
+		}
+	}
+	return out, nil
+}
+
+func formatOfMedia(mt string) string {
+	switch {
+	case strings.Contains(mt, "csv"):
+		return "CSV"
+	case strings.Contains(mt, "geo+json"):
+		return "GeoJSON"
+	case strings.Contains(mt, "json"):
+		return "JSON"
+	case strings.Contains(mt, "zip"):
+		return "ZIP"
+	case strings.Contains(mt, "jpeg"):
+		return "JPEG"
+	}
+	return mt
+}
+
+func (s *Server) apiURL(slug string) string { return s.cfg.BaseURL + "/api/v1/datasets/" + slug }
+
+// reservedRecordParams are the query parameters of the records endpoint
+// that are not column filters.
+var reservedRecordParams = map[string]bool{"limit": true, "offset": true, "q": true, "bbox": true, "sort": true, "lang": true}
+
+func (s *Server) listRecords(c *gin.Context) error {
+	_, v, err := s.published(c)
+	if err != nil {
+		return err
+	}
+	f := datasets.RecordFilter{Q: c.Query("q"), Sort: c.Query("sort"), Equals: map[string]string{}}
+	if f.Limit, err = intParam(c, "limit", 100, 1, 1000); err != nil {
+		return err
+	}
+	if f.Offset, err = intParam(c, "offset", 0, 0, 1<<40); err != nil {
+		return err
+	}
+	if b := c.Query("bbox"); b != "" {
+		if f.BBox, err = parseBBox(b); err != nil {
+			return err
+		}
+	}
+	for k, vals := range c.Request.URL.Query() {
+		if !reservedRecordParams[k] {
+			f.Equals[k] = vals[0]
+		}
+	}
+	recs, total, err := s.records.Find(c.Request.Context(), v, f)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"total": total, "limit": f.Limit, "offset": f.Offset, "columns": v.Columns, "records": recs})
+	return nil
+}
+
+func intParam(c *gin.Context, name string, def, lo, hi int) (int, error) {
+	s := c.Query(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, catalog.Errorf(catalog.Invalid, "%s must be a whole number from %d to %d", name, lo, hi)
+	}
+	return n, nil
+}
+
+// parseBBox reads minLon,minLat,maxLon,maxLat.
+func parseBBox(s string) (*catalog.BBox, error) {
+	parts := strings.Split(s, ",")
+	bad := catalog.Errorf(catalog.Invalid, "bbox must be minLon,minLat,maxLon,maxLat in degrees")
+	if len(parts) != 4 {
+		return nil, bad
+	}
+	var b catalog.BBox
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return nil, bad
+		}
+		b[i] = f
+	}
+	if b[0] > b[2] || b[1] > b[3] || b[1] < -90 || b[3] > 90 || b[0] < -180 || b[2] > 180 {
+		return nil, bad
+	}
+	return &b, nil
+}

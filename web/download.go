@@ -1,0 +1,285 @@
+package web
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzip"
+	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/datasets"
+)
+
+// exportFormat is one generated download.
+type exportFormat struct {
+	name          string // file name in the URL
+	format        string // DCAT format label
+	mediaType     string
+	needsGeometry bool
+}
+
+var exportFormats = []exportFormat{
+	{"data.csv", "CSV", "text/csv", false},
+	{"data.json", "JSON", "application/json", false},
+	{"data.geojson", "GeoJSON", "application/geo+json", true},
+}
+
+func (s *Server) downloadCSV(c *gin.Context) error {
+	opt := datasets.ExportOptions{BOM: c.Query("bom") == "1"}
+	switch enc := strings.ToLower(c.Query("encoding")); enc {
+	case "", "utf-8", "utf8":
+	case "shift_jis", "sjis", "cp932", "windows-31j":
+		opt.ShiftJIS, opt.Replace = true, c.Query("unmappable") == "replace"
+	default:
+		return catalog.Errorf(catalog.Invalid, "encoding must be utf-8 or shift_jis")
+	}
+	variant := fmt.Sprintf("bom=%t,sjis=%t,replace=%t", opt.BOM, opt.ShiftJIS, opt.Replace)
+	charset := "utf-8"
+	if opt.ShiftJIS {
+		charset = "Shift_JIS"
+	}
+	return s.download(c, exportFormats[0], variant, "text/csv; charset="+charset+"; header=present",
+		func(ctx context.Context, w io.Writer, v *catalog.Version) error {
+			return s.records.WriteCSV(ctx, w, v, opt)
+		},
+		func(ctx context.Context, v *catalog.Version) error {
+			if !opt.ShiftJIS || opt.Replace {
+				return nil
+			}
+			// Report what Shift_JIS would lose before sending a byte.
+			bad, err := s.records.Unmappable(ctx, v, 20)
+			if err != nil || len(bad) == 0 {
+				return err
+			}
+			var b strings.Builder
+			for i, u := range bad {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "%q (row %d, column %s)", u.Char, u.Row, u.Column)
+			}
+			return catalog.Errorf(catalog.Invalid, "Shift_JIS cannot represent %s; download UTF-8 (?bom=1 for Excel) "+
+				"or add &unmappable=replace to write 〓 in their place", b.String())
+		})
+}
+
+func (s *Server) downloadJSON(c *gin.Context) error {
+	return s.download(c, exportFormats[1], "", "application/json; charset=utf-8", s.records.WriteJSON, nil)
+}
+
+func (s *Server) downloadGeoJSON(c *gin.Context) error {
+	return s.download(c, exportFormats[2], "", "application/geo+json", s.records.WriteGeoJSON, nil)
+}
+
+// download streams an export of the published version with validators
+// (ETag, Last-Modified), conditional 304s, optional gzip, and a file name
+// that keeps the Japanese title (RFC 6266 filename*).
+func (s *Server) download(c *gin.Context, f exportFormat, variant, contentType string,
+	write func(context.Context, io.Writer, *catalog.Version) error,
+	check func(context.Context, *catalog.Version) error) error {
+	d, v, err := s.published(c)
+	if err != nil {
+		return err
+	}
+	if f.needsGeometry && !v.HasGeometry {
+		return catalog.Errorf(catalog.NotFound, "dataset %q has no geometry, so no GeoJSON", d.Slug)
+	}
+	// A version never changes, so its identity and the variant make a strong validator.
+	etag := strongETag(d.Slug, strconv.FormatInt(v.ID, 10), f.name, variant)
+	h := c.Writer.Header()
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", v.Created.UTC().Format(http.TimeFormat))
+	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("Vary", "Accept-Encoding")
+	if notModified(c.Request, etag, v) {
+		c.Status(http.StatusNotModified)
+		return nil
+	}
+	ctx := c.Request.Context()
+	if check != nil {
+		if err := check(ctx, v); err != nil {
+			return err
+		}
+	}
+	ext := f.name[strings.LastIndexByte(f.name, '.'):]
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", contentDisposition(d.Slug+ext, d.TitleJA+ext))
+	if c.Request.Method == http.MethodHead {
+		c.Status(http.StatusOK)
+		return nil
+	}
+	if err := s.store.CountDownload(ctx, d.ID); err != nil {
+		s.log.Warn("count download", "err", err)
+	}
+	var w io.Writer = c.Writer
+	if acceptsGzip(c.Request) {
+		h.Set("Content-Encoding", "gzip")
+		gz, _ := gzip.NewWriterLevel(c.Writer, gzip.BestSpeed)
+		defer gz.Close()
+		w = gz
+	}
+	c.Status(http.StatusOK)
+	return write(ctx, w, v)
+}
+
+// downloadOriginal sends a version's uploaded file as it was uploaded: the
+// one file, the file named by ?file=<sha256>, or all files as a ZIP.
+func (s *Server) downloadOriginal(c *gin.Context) error {
+	d, _, err := s.published(c)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil {
+		return catalog.Errorf(catalog.NotFound, "no version %q", c.Param("n"))
+	}
+	v, err := s.store.Version(c.Request.Context(), d.ID, n)
+	if err != nil {
+		return err
+	}
+	files := v.Files
+	if sum := c.Query("file"); sum != "" {
+		files = nil
+		for _, f := range v.Files {
+			if f.SHA256 == sum {
+				files = append(files, f)
+				break
+			}
+		}
+		if files == nil {
+			return catalog.Errorf(catalog.NotFound, "version %d has no file %q", n, sum)
+		}
+	}
+	if len(files) == 0 {
+		return catalog.Errorf(catalog.NotFound, "version %d has no files", n)
+	}
+	if len(files) == 1 {
+		f := files[0]
+		r, err := s.files.Open(f.SHA256)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		h := c.Writer.Header()
+		h.Set("Content-Type", f.MediaType)
+		h.Set("Content-Disposition", contentDisposition(asciiName(f.Name, d.Slug), f.Name))
+		h.Set("ETag", `"`+f.SHA256+`"`)
+		// ServeContent handles ranges and conditional requests on the file.
+		http.ServeContent(c.Writer, c.Request, "", v.Created, r)
+		return nil
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", "application/zip")
+	name := fmt.Sprintf("%s-v%d.zip", d.Slug, n)
+	h.Set("Content-Disposition", contentDisposition(name, name))
+	c.Status(http.StatusOK)
+	zw := zip.NewWriter(c.Writer)
+	for _, f := range files {
+		if err := s.addToZip(zw, f); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+func (s *Server) addToZip(zw *zip.Writer, f catalog.VersionFile) error {
+	r, err := s.files.Open(f.SHA256)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Store})
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, r)
+	return err
+}
+
+func strongETag(parts ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return `"` + hex.EncodeToString(h[:12]) + `"`
+}
+
+// notModified applies RFC 9110's rules: If-None-Match wins over
+// If-Modified-Since.
+func notModified(r *http.Request, etag string, v *catalog.Version) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == etag || t == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !v.Created.Truncate(1e9).After(t)
+	}
+	return false
+}
+
+// acceptsGzip tells whether the client takes gzip (and did not refuse it with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+			if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// contentDisposition names a download for every browser: an ASCII fallback
+// and the real (Japanese) name as RFC 6266 / RFC 5987 filename*.
+func contentDisposition(ascii, name string) string {
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, rfc5987(name))
+}
+
+// rfc5987 percent-encodes everything but RFC 5987's attr-char.
+func rfc5987(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// asciiName is name if it is plain ASCII and safe in a quoted string, else
+// the slug with the name's extension (when that is ASCII).
+func asciiName(name, slug string) string {
+	if name != "" && plainASCII(name) {
+		return name
+	}
+	if i := strings.LastIndexByte(name, '.'); i >= 0 && len(name)-i <= 8 && plainASCII(name[i:]) {
+		return slug + name[i:]
+	}
+	return slug
+}
+
+func plainASCII(s string) bool {
+	for _, c := range []byte(s) {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}

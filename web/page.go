@@ -1,0 +1,72 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/machi-opendata/portal/catalog"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+func parseTemplates() (*template.Template, error) {
+	return template.New("").Funcs(template.FuncMap{
+		"kindLabel": kindLabel,
+	}).ParseFS(templateFS, "templates/*.html")
+}
+
+// kindLabel names a kind for citizens.
+func kindLabel(k catalog.Kind) string {
+	return map[catalog.Kind]string{
+		catalog.KindFacility: "施設", catalog.KindEvacuation: "避難所・避難場所", catalog.KindEvent: "イベント",
+		catalog.KindPhoto: "写真", catalog.KindLayer: "地図レイヤ", catalog.KindTable: "表",
+	}[k]
+}
+
+// render executes a page into a buffer first, so a failing template gives
+// a clean error page rather than half a page.
+func (s *Server) render(c *gin.Context, status int, name string, view any) error {
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name, view); err != nil {
+		return err
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	return nil
+}
+
+type errorView struct {
+	Status  int
+	Message string
+}
+
+func (s *Server) renderError(c *gin.Context, status int, msg string) {
+	if err := s.render(c, status, "error.html", errorView{Status: status, Message: msg}); err != nil {
+		s.log.Error("render error page", "err", err)
+		c.String(status, msg)
+	}
+	c.Abort()
+}
+
+type homeView struct {
+	Total   int
+	Kinds   []catalog.Kind
+	Newest  []*catalog.Dataset
+	Popular []*catalog.Dataset
+}
+
+func (s *Server) home(c *gin.Context) error {
+	ctx := c.Request.Context()
+	newest, total, _, err := s.store.FindDatasets(ctx, catalog.Filter{Sort: "modified", Limit: 10})
+	if err != nil {
+		return err
+	}
+	popular, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Sort: "downloads", Limit: 5})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "home.html", homeView{Total: total, Kinds: catalog.Kinds, Newest: newest, Popular: popular})
+}

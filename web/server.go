@@ -1,0 +1,89 @@
+// Package web serves the portal over HTTP with Gin: the citizens' pages, the
+// JSON API and downloads. Handlers only translate HTTP; the work is done by
+// catalog and datasets.
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/datasets"
+)
+
+// Config is what the server needs to know beyond its stores.
+type Config struct {
+	BaseURL string // public URL without trailing slash, used in absolute links
+}
+
+// Server holds the portal's HTTP side.
+type Server struct {
+	store   *catalog.Store
+	files   *catalog.Files
+	records *datasets.Records
+	cfg     Config
+	log     *slog.Logger
+	pages   *template.Template
+	engine  *gin.Engine
+}
+
+// New builds the server and parses its templates (a broken template fails
+// here, at start, not on a request).
+func New(store *catalog.Store, files *catalog.Files, cfg Config, log *slog.Logger) (*Server, error) {
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Server{
+		store:   store,
+		files:   files,
+		records: &datasets.Records{DB: store.DB},
+		cfg:     cfg,
+		log:     log,
+		pages:   pages,
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s.engine = gin.New()
+	s.engine.Use(s.recovery, s.accessLog, securityHeaders)
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// recovery turns a panic into a logged 500 instead of a dropped connection.
+func (s *Server) recovery(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			s.fail(c, fmt.Errorf("panic: %v", p))
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	status := c.Writer.Status()
+	s.log.Log(c.Request.Context(), logLevel(status)-4, "request", "method", c.Request.Method,
+		"path", c.Request.URL.Path, "status", status, "ms", time.Since(start).Milliseconds())
+}
+
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https://cyberjapandata.gsi.go.jp; frame-ancestors 'none'")
+	c.Next()
+}
