@@ -56,6 +56,7 @@ type CSVReader struct {
 
 	p          *parser
 	rec        record
+	slab       []string // unused cells for the next rows
 	recoveries int
 	done       bool
 }
@@ -196,7 +197,14 @@ func (r *CSVReader) Read() (line int, cells []string, err error) {
 					width, j+1, snippet(rec.fields[j]))
 			}
 		}
-		cells := make([]string, width)
+		// Cells are carved from a shared block: one allocation per few
+		// thousand cells instead of one per row. A caller keeping a row
+		// keeps its block alive, at most 64 KiB.
+		if len(r.slab) < width {
+			r.slab = make([]string, max(width, 4096))
+		}
+		cells := r.slab[:width:width]
+		r.slab = r.slab[width:]
 		copy(cells, rec.fields)
 		return rec.line, cells, nil
 	}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/text/encoding/japanese"
@@ -627,4 +628,108 @@ func BenchmarkCSVReader(b *testing.B) {
 			b.Fatalf("%d records", n)
 		}
 	}
+}
+
+// generatedCSV is a seekable CSV of fixed-width rows made up on the fly, so
+// that a file far larger than the reader may hold needs no memory here.
+type generatedCSV struct {
+	header string
+	rows   int
+	off    int64
+}
+
+const generatedRowLen = 60
+
+func (g *generatedCSV) size() int64 { return int64(len(g.header)) + int64(g.rows)*generatedRowLen }
+
+func (g *generatedCSV) row(i int) string {
+	// 60 bytes: 8+1+13+1+9+1+10+1+6+1+4+1+3+1 = 60
+	s := pad(i, 8) + ",施設" + pad(i%10000000, 7) + ",35." + pad(i%1000000, 6) + ",139." + pad(i%1000000, 6) +
+		",公園,9:00," + pad(i%1000, 3) + "\n"
+	return s
+}
+
+func pad(i, width int) string {
+	s := itoa(i)
+	return strings.Repeat("0", width-len(s)) + s
+}
+
+func (g *generatedCSV) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) && g.off < g.size() {
+		var src string
+		var at int64
+		if g.off < int64(len(g.header)) {
+			src, at = g.header, g.off
+		} else {
+			rel := g.off - int64(len(g.header))
+			src, at = g.row(int(rel/generatedRowLen)), rel%generatedRowLen
+		}
+		c := copy(p[n:], src[at:])
+		n += c
+		g.off += int64(c)
+	}
+	if n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+func (g *generatedCSV) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+		g.off = offset
+	case io.SeekCurrent:
+		g.off += offset
+	case io.SeekEnd:
+		g.off = g.size() + offset
+	}
+	return g.off, nil
+}
+
+// TestCSVReaderMillionRows reads a 60 MB, 1,000,000-row file and checks the
+// live heap stays small while doing so.
+func TestCSVReaderMillionRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 60 MB")
+	}
+	g := &generatedCSV{header: "id,name,lat,lon,kind,open,count\n", rows: 1_000_000}
+	if len(g.row(123)) != generatedRowLen {
+		t.Fatalf("row length %d", len(g.row(123)))
+	}
+	start := time.Now()
+	r, err := NewCSVReader("million.csv", g, CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var maxHeap uint64
+	n := 0
+	for {
+		line, cells, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n%250_000 == 0 {
+			if line != n+2 || cells[0] != pad(n, 8) {
+				t.Fatalf("record %d: line %d, cells %q", n, line, cells)
+			}
+			var m runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m)
+			maxHeap = max(maxHeap, m.HeapAlloc)
+		}
+		n++
+	}
+	elapsed := time.Since(start)
+	if n != 1_000_000 {
+		t.Errorf("%d records", n)
+	}
+	if maxHeap > 16<<20 {
+		t.Errorf("live heap reached %d MB reading a %d MB file", maxHeap>>20, g.size()>>20)
+	}
+	t.Logf("%d rows, %d MB in %v (%.0f rows/s), live heap at most %.1f MB",
+		n, g.size()>>20, elapsed, float64(n)/elapsed.Seconds(), float64(maxHeap)/(1<<20))
 }

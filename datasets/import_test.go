@@ -219,6 +219,10 @@ func TestImportUnreadableFilesChangeNothing(t *testing.T) {
 		{"binary renamed csv", "photo.csv", png, catalog.KindTable, "text"},
 		{"not geojson", "x.geojson", []byte("{not json"), catalog.KindLayer, "x.geojson"},
 		{"excel file", "x.xlsx", []byte("PK\x03\x04"), catalog.KindTable, "unsupported file type"},
+		{"header only", "h.csv", []byte("名称,住所\r\n"), catalog.KindTable, "no records"},
+		{"every row bad", "b.csv", []byte("名称,緯度,経度\n逆,139.5,35.7\n"), catalog.KindTable, "no row could be read"},
+		{"mixed encodings", "m.csv", append([]byte("名称,住所\n中央図書館,中町\n"), []byte("\x90\xbc\x8c\xf6\x96\xaf\x8a\xd9,\x90\xbc\x92\xac\n")...), catalog.KindTable, "line 3"},
+		{"geojson swapped everywhere", "s.geojson", []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[35.7,139.5]}}]}`), catalog.KindLayer, "longitude,latitude"},
 		{"facility without names", "f.csv", []byte("住所,緯度,経度\n中町1,35.7,139.5\n"), catalog.KindFacility, "名称"},
 	}
 	im := testImporter(t)
@@ -295,5 +299,31 @@ func TestImportGeoJSON(t *testing.T) {
 	v, recs := recordsOf(t, im, "parks")
 	if !v.HasGeometry || recs[1]["_geometry"] == nil || recs[0]["面積"] != 1.5 {
 		t.Errorf("records = %v", recs)
+	}
+}
+
+func TestImportHugeFieldAmongManyRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 50 MB file")
+	}
+	im := testImporter(t)
+	var b bytes.Buffer
+	b.WriteString("名称,説明\n")
+	for b.Len() < 40<<20 {
+		b.WriteString("施設,ふつうの説明文です\n")
+	}
+	before := strings.Count(b.String(), "\n") // header + rows so far
+	b.WriteString("巨大,\"")
+	b.Write(bytes.Repeat([]byte("あ"), 10<<20/3))
+	b.WriteString("\"\n最後の施設,説明\n")
+	res, err := importBytes(t, im, catalog.KindTable, "huge", "huge.csv", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != before || res.Refused != 1 {
+		t.Errorf("rows %d refused %d, want %d and 1", res.Rows, res.Refused, before)
+	}
+	if len(res.Problems) != 1 || res.Problems[0].Line != before+1 || !strings.Contains(res.Problems[0].Reason, "over the limit") {
+		t.Errorf("problems = %+v, want line %d", res.Problems, before+1)
 	}
 }

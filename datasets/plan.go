@@ -115,6 +115,7 @@ func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
 		}
 	}
 	inf := NewTypeInferrer(len(p.header))
+	good := 0
 	allISO := make([]bool, len(p.header))
 	for i := range allISO {
 		allISO[i] = true
@@ -133,12 +134,16 @@ func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
 		if err != nil {
 			return nil, fileError(err)
 		}
+		good++
 		inf.Add(cells)
 		for i, c := range cells {
 			if allISO[i] && c != "" && !isoDate.MatchString(c) {
 				allISO[i] = false
 			}
 		}
+	}
+	if good == 0 {
+		return nil, p.nothingImported()
 	}
 	p.types = inf.Types()
 	p.derived = make([]bool, len(p.header))
@@ -153,6 +158,17 @@ func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
 		p.keys = append(p.keys, appendJSONString(nil, c.Name))
 	}
 	return p, nil
+}
+
+// nothingImported refuses a file none of whose rows can be stored: an empty
+// version would replace the published records with nothing.
+func (p *csvPlan) nothingImported() error {
+	for _, pr := range p.probs {
+		if pr.Severity == SeverityError {
+			return catalog.Errorf(catalog.Invalid, "%s: no row could be read; the first problem: %s", p.up.Name, pr.Error())
+		}
+	}
+	return catalog.Errorf(catalog.Invalid, "%s: the file has a header (line %d) but no records", p.up.Name, p.dialect.HeaderLine)
 }
 
 func (p *csvPlan) encoding() Encoding  { return p.dialect.Encoding }
@@ -248,6 +264,9 @@ func (p *csvPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
 			return st, err
 		}
 		st.Rows++
+	}
+	if st.Rows == 0 {
+		return st, p.nothingImported()
 	}
 	if st.HasGeometry {
 		st.BBox = &catalog.BBox{bounds.Min[0], bounds.Min[1], bounds.Max[0], bounds.Max[1]}

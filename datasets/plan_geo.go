@@ -29,6 +29,12 @@ func (im *Importer) planGeoJSON(u upload) (*geoPlan, error) {
 	if err != nil {
 		return nil, fileError(err)
 	}
+	if len(t.Features) == 0 {
+		if len(probs) > 0 {
+			return nil, catalog.Errorf(catalog.Invalid, "%s: no feature could be read; the first problem: %s", u.Name, probs[0].Error())
+		}
+		return nil, catalog.Errorf(catalog.Invalid, "%s: the collection has no features", u.Name)
+	}
 	p := &geoPlan{up: u, table: t, probs: probs}
 	if len(p.probs) > maxProblems {
 		p.probs = p.probs[:maxProblems]
