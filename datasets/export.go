@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -287,4 +289,57 @@ func (rs *Records) scan(ctx context.Context, v *catalog.Version,
 		return fmt.Errorf("read records: %w", err)
 	}
 	return nil
+}
+
+// Export is one generated download of a version.
+type Export struct {
+	Name          string // file name in the URL: data.csv, data.json, data.geojson
+	Format        string // DCAT format label
+	MediaType     string
+	NeedsGeometry bool
+}
+
+// Exports lists the generated downloads every published version offers.
+var Exports = []Export{
+	{"data.csv", "CSV", "text/csv", false},
+	{"data.json", "JSON", "application/json", false},
+	{"data.geojson", "GeoJSON", "application/geo+json", true},
+}
+
+// Measure computes the size and SHA-256 of each export of v as served by
+// default (UTF-8 CSV without BOM), for the catalog's distributions.
+func (rs *Records) Measure(ctx context.Context, v *catalog.Version) (map[string]catalog.DistributionInfo, error) {
+	out := map[string]catalog.DistributionInfo{}
+	for _, e := range Exports {
+		if e.NeedsGeometry && !v.HasGeometry {
+			continue
+		}
+		h := sha256.New()
+		cw := &countingWriter{w: h}
+		var err error
+		switch e.Name {
+		case "data.csv":
+			err = rs.WriteCSV(ctx, cw, v, ExportOptions{})
+		case "data.json":
+			err = rs.WriteJSON(ctx, cw, v)
+		case "data.geojson":
+			err = rs.WriteGeoJSON(ctx, cw, v)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("measure %s: %w", e.Name, err)
+		}
+		out[e.Name] = catalog.DistributionInfo{Size: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	}
+	return out, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

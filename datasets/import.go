@@ -80,10 +80,33 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 	if err != nil {
 		return nil, err
 	}
+	if req.Publish {
+		// Sizes and checksums of the downloads, for the catalog. The version
+		// is already stored: a failure here loses nothing and is retried by
+		// the next measurement, so it is only reported.
+		if err := im.measure(ctx, v); err != nil {
+			res.Problems = append(res.Problems, Problem{File: ups[0].Name, Severity: SeverityWarning,
+				Reason: "could not measure the downloads: " + catalog.MessageOf(err)})
+		}
+	}
 	res.Slug, res.Version, res.Rows, res.Refused, res.Columns = d.Slug, v.Number, v.Rows, v.Refused, v.Columns
 	res.Standard = d.Standard
-	res.Problems = plan.problems()
+	res.Problems = append(plan.problems(), res.Problems...)
 	return res, nil
+}
+
+// measure records the size and checksum of each download of v.
+func (im *Importer) measure(ctx context.Context, v *catalog.Version) error {
+	infos, err := (&Records{DB: im.Store.DB}).Measure(ctx, v)
+	if err != nil {
+		return err
+	}
+	for name, info := range infos {
+		if err := im.Store.PutDistribution(ctx, v.ID, name, info); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // keep stores one uploaded file and classifies it by its extension.

@@ -200,13 +200,13 @@ func (s *Server) distributions(c *gin.Context, d *catalog.Dataset, v *catalog.Ve
 		return nil, err
 	}
 	var out []distribution
-	for _, f := range exportFormats {
-		if f.needsGeometry && !v.HasGeometry {
+	for _, f := range datasets.Exports {
+		if f.NeedsGeometry && !v.HasGeometry {
 			continue
 		}
-		info := known[f.name]
-		out = append(out, distribution{Title: d.TitleJA + " (" + f.format + ")", Format: f.format, MediaType: f.mediaType,
-			ByteSize: info.Size, SHA256: info.SHA256, DownloadURL: s.apiURL(d.Slug) + "/" + f.name})
+		info := known[f.Name]
+		out = append(out, distribution{Title: d.TitleJA + " (" + f.Format + ")", Format: f.Format, MediaType: f.MediaType,
+			ByteSize: info.Size, SHA256: info.SHA256, DownloadURL: s.apiURL(d.Slug) + "/" + f.Name})
 	}
 	for _, vf := range v.Files {
 		if vf.Role == "data" || vf.Role == "metadata" {

@@ -17,20 +17,6 @@ import (
 	"github.com/machi-opendata/portal/datasets"
 )
 
-// exportFormat is one generated download.
-type exportFormat struct {
-	name          string // file name in the URL
-	format        string // DCAT format label
-	mediaType     string
-	needsGeometry bool
-}
-
-var exportFormats = []exportFormat{
-	{"data.csv", "CSV", "text/csv", false},
-	{"data.json", "JSON", "application/json", false},
-	{"data.geojson", "GeoJSON", "application/geo+json", true},
-}
-
 func (s *Server) downloadCSV(c *gin.Context) error {
 	opt := datasets.ExportOptions{BOM: c.Query("bom") == "1"}
 	switch enc := strings.ToLower(c.Query("encoding")); enc {
@@ -45,7 +31,7 @@ func (s *Server) downloadCSV(c *gin.Context) error {
 	if opt.ShiftJIS {
 		charset = "Shift_JIS"
 	}
-	return s.download(c, exportFormats[0], variant, "text/csv; charset="+charset+"; header=present",
+	return s.download(c, datasets.Exports[0], variant, "text/csv; charset="+charset+"; header=present",
 		func(ctx context.Context, w io.Writer, v *catalog.Version) error {
 			return s.records.WriteCSV(ctx, w, v, opt)
 		},
@@ -71,28 +57,28 @@ func (s *Server) downloadCSV(c *gin.Context) error {
 }
 
 func (s *Server) downloadJSON(c *gin.Context) error {
-	return s.download(c, exportFormats[1], "", "application/json; charset=utf-8", s.records.WriteJSON, nil)
+	return s.download(c, datasets.Exports[1], "", "application/json; charset=utf-8", s.records.WriteJSON, nil)
 }
 
 func (s *Server) downloadGeoJSON(c *gin.Context) error {
-	return s.download(c, exportFormats[2], "", "application/geo+json", s.records.WriteGeoJSON, nil)
+	return s.download(c, datasets.Exports[2], "", "application/geo+json", s.records.WriteGeoJSON, nil)
 }
 
 // download streams an export of the published version with validators
 // (ETag, Last-Modified), conditional 304s, optional gzip, and a file name
 // that keeps the Japanese title (RFC 6266 filename*).
-func (s *Server) download(c *gin.Context, f exportFormat, variant, contentType string,
+func (s *Server) download(c *gin.Context, f datasets.Export, variant, contentType string,
 	write func(context.Context, io.Writer, *catalog.Version) error,
 	check func(context.Context, *catalog.Version) error) error {
 	d, v, err := s.published(c)
 	if err != nil {
 		return err
 	}
-	if f.needsGeometry && !v.HasGeometry {
+	if f.NeedsGeometry && !v.HasGeometry {
 		return catalog.Errorf(catalog.NotFound, "dataset %q has no geometry, so no GeoJSON", d.Slug)
 	}
 	// A version never changes, so its identity and the variant make a strong validator.
-	etag := strongETag(d.Slug, strconv.FormatInt(v.ID, 10), f.name, variant)
+	etag := strongETag(d.Slug, strconv.FormatInt(v.ID, 10), f.Name, variant)
 	h := c.Writer.Header()
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", v.Created.UTC().Format(http.TimeFormat))
@@ -108,7 +94,7 @@ func (s *Server) download(c *gin.Context, f exportFormat, variant, contentType s
 			return err
 		}
 	}
-	ext := f.name[strings.LastIndexByte(f.name, '.'):]
+	ext := f.Name[strings.LastIndexByte(f.Name, '.'):]
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", contentDisposition(d.Slug+ext, d.TitleJA+ext))
 	if c.Request.Method == http.MethodHead {

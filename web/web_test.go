@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -161,6 +163,12 @@ func TestDatasetListAndDetail(t *testing.T) {
 	formats := map[string]string{}
 	for _, dist := range d.Distributions {
 		formats[dist.Format] = dist.DownloadURL
+		// Every distribution's size and checksum describe the bytes served.
+		body := readAll(t, ts.get(t, strings.TrimPrefix(dist.DownloadURL, "http://portal.test")).Body)
+		sum := sha256.Sum256(body)
+		if dist.ByteSize != int64(len(body)) || dist.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: byte_size %d sha256 %s; served %d bytes %x", dist.DownloadURL, dist.ByteSize, dist.SHA256, len(body), sum)
+		}
 	}
 	if formats["GeoJSON"] != "http://portal.test/api/v1/datasets/shisetsu/data.geojson" || formats["CSV"] == "" {
 		t.Errorf("distributions = %+v", d.Distributions)
