@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildPortal builds the real binary once per test run.
+func buildPortal(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "portal")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestServeDemoAndStopOnSIGTERM starts the binary as a city would, on an
+// empty data folder, and checks the demo is served and SIGTERM stops it
+// cleanly.
+func TestServeDemoAndStopOnSIGTERM(t *testing.T) {
+	bin := buildPortal(t)
+	data := filepath.Join(t.TempDir(), "data")
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", data)
+	cmd.Env = append(os.Environ(), "PORTAL_DEMO=true")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
+				addr <- a
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-addr:
+	case <-time.After(60 * time.Second):
+		t.Fatal("no 'listening on' line within 60 s")
+	}
+	res, err := http.Get(base + "/api/v1/datasets?per_page=100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Total int `json:"total"`
+		Items []struct {
+			ID   string `json:"id"`
+			Kind string `json:"kind"`
+		} `json:"items"`
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	kinds := map[string]bool{}
+	for _, it := range list.Items {
+		kinds[it.Kind] = true
+	}
+	for _, k := range []string{"facility", "evacuation", "event", "photo"} {
+		if !kinds[k] {
+			t.Errorf("demo lacks a %s dataset: %s", k, body)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(data, "portal.db")); err != nil {
+		t.Errorf("no database in the data folder: %v", err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Error("still running 15 s after SIGTERM")
+	}
+}
+
+func TestImportCommand(t *testing.T) {
+	bin := buildPortal(t)
+	data := filepath.Join(t.TempDir(), "data")
+	run := func(args ...string) (string, error) {
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		return string(out), err
+	}
+	// The demo departments exist once the portal has started on the folder;
+	// here the folder is fresh, so import must name an unknown department.
+	out, err := run("import", "--data", data, "--department", "bousai", "--kind", "table", "../../../shared/data/real-csv/saitama_aed.csv")
+	if err == nil || !strings.Contains(out, "bousai") || strings.Count(strings.TrimSpace(out), "\n") != 0 {
+		t.Errorf("unknown department: err %v, output %q (want one line naming it)", err, out)
+	}
+	// Start once with the demo to create the departments, then import.
+	srv := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", data)
+	stderr, _ := srv.StderrPipe()
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() && !strings.HasPrefix(sc.Text(), "listening on") {
+	}
+	srv.Process.Signal(syscall.SIGTERM)
+	srv.Wait()
+
+	out, err = run("import", "--data", data, "--department", "kenkou", "--kind", "table", "--slug", "saitama-aed",
+		"--title", "さいたま市AED", "../../../shared/data/real-csv/saitama_aed.csv")
+	if err != nil || !strings.Contains(out, "imported saitama-aed version 1: 392 records, 0 refused (utf-8-bom)") {
+		t.Errorf("import: %v\n%s", err, out)
+	}
+	out, err = run("import", "--data", data, "--department", "kenkou", "--kind", "table", "--slug", "saitama-aed",
+		"../../../shared/data/real-csv/saitama_aed.csv")
+	if err != nil || !strings.Contains(out, "version 2") {
+		t.Errorf("second import: %v\n%s", err, out)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.csv")
+	os.WriteFile(empty, nil, 0o644)
+	out, err = run("import", "--data", data, "--department", "kenkou", "--kind", "table", empty)
+	if err == nil || !strings.Contains(out, "empty.csv") || !strings.Contains(out, "empty") {
+		t.Errorf("empty file: err %v, output %q", err, out)
+	}
+	out, err = run("frobnicate")
+	if err == nil || !strings.Contains(out, "unknown command") {
+		t.Errorf("unknown command: %v %q", err, out)
+	}
+}
