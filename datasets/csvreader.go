@@ -103,7 +103,7 @@ func NewCSVReader(name string, src io.ReadSeeker, opt CSVOptions) (*CSVReader, e
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	enc, err := DetectEncoding(src)
+	enc, det, err := detect(src)
 	if err != nil {
 		var ee *encodingError
 		if errors.As(err, &ee) {
@@ -131,6 +131,10 @@ func NewCSVReader(name string, src io.ReadSeeker, opt CSVOptions) (*CSVReader, e
 		r.maxField = defaultMaxFieldBytes
 	}
 	r.dialect.Encoding = enc
+	if n, line := det.unmapped(enc); n > 0 {
+		r.problems = append(r.problems, Problem{File: name, Line: line, Severity: SeverityWarning,
+			Reason: fmt.Sprintf("%d characters have no Unicode equivalent (user-defined 外字 or unassigned %s codes), the first on this line; they are read as \"\ufffd\"", n, enc)})
+	}
 	if err := r.sniff(buf, complete); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -60,8 +62,13 @@ var magics = []struct {
 // signatures); a file that mixes UTF-8 lines with lines in another encoding;
 // a file valid in no supported encoding. Read errors of r are returned as is.
 func DetectEncoding(r io.Reader) (Encoding, error) {
-	var d detector
-	d.line = 1
+	enc, _, err := detect(r)
+	return enc, err
+}
+
+// detect is DetectEncoding, also returning what the pass learnt.
+func detect(r io.Reader) (Encoding, *detector, error) {
+	d := &detector{line: 1, tables: unmappedSequences()}
 	buf := make([]byte, 64<<10)
 	first := true
 	for {
@@ -72,14 +79,14 @@ func DetectEncoding(r io.Reader) (Encoding, error) {
 				first = false
 				for _, m := range magics {
 					if bytes.HasPrefix(p, []byte(m.prefix)) {
-						return "", &encodingError{Reason: "not a text file: it looks like " + m.what}
+						return "", d, &encodingError{Reason: "not a text file: it looks like " + m.what}
 					}
 				}
 				switch {
 				case bytes.HasPrefix(p, []byte{0xff, 0xfe}):
-					return UTF16LE, nil
+					return UTF16LE, d, nil
 				case bytes.HasPrefix(p, []byte{0xfe, 0xff}):
-					return UTF16BE, nil
+					return UTF16BE, d, nil
 				case bytes.HasPrefix(p, []byte{0xef, 0xbb, 0xbf}):
 					d.bom = true
 					p = p[3:]
@@ -92,10 +99,11 @@ func DetectEncoding(r io.Reader) (Encoding, error) {
 			break
 		}
 		if err != nil {
-			return "", err
+			return "", d, err
 		}
 	}
-	return d.finish()
+	enc, err := d.finish()
+	return enc, d, err
 }
 
 // detector runs the UTF-8, Shift_JIS and EUC-JP validity machines side by
@@ -122,6 +130,12 @@ type detector struct {
 	sjLead    byte
 	sjBadLine int
 	sjScore   int
+	// Characters that decode to U+FFFD (user-defined 外字, unassigned
+	// codes): counted to warn, since the text loses them.
+	sjUnmapped, sjUnmappedLine   int
+	eucUnmapped, eucUnmappedLine int
+	eucX0212                     byte
+	tables                       unmappedTables
 
 	eucState   int
 	eucLead    byte
@@ -267,6 +281,12 @@ func (d *detector) stepSJIS(b byte) {
 		d.sjLead = 0
 		if (b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfc) {
 			d.sjScore += sjisPairScore(lead, b)
+			if d.tables.sjis.has(lead, b) {
+				d.sjUnmapped++
+				if d.sjUnmappedLine == 0 {
+					d.sjUnmappedLine = d.line
+				}
+			}
 			return
 		}
 		if d.sjBadLine == 0 {
@@ -322,6 +342,9 @@ func (d *detector) stepEUC(b byte) {
 			bad = true
 			break
 		}
+		if d.tables.euc.has(d.eucLead, b) {
+			d.eucUnmappedAt()
+		}
 		switch lead := d.eucLead; {
 		case lead >= 0xa1 && lead <= 0xa5, lead >= 0xb0 && lead <= 0xf4: // symbols, kana, kanji
 			d.eucScore += 2
@@ -338,7 +361,7 @@ func (d *detector) stepEUC(b byte) {
 			d.eucScore--
 		}
 	case eucX0212a:
-		d.eucState = eucX0212b
+		d.eucState, d.eucX0212 = eucX0212b, b
 		if b < 0xa1 || b > 0xfe {
 			d.eucState, bad = eucGround, true
 		}
@@ -348,6 +371,9 @@ func (d *detector) stepEUC(b byte) {
 			bad = true
 		} else {
 			d.eucScore-- // JIS X 0212: valid, rare
+			if d.tables.eucX0212.has(d.eucX0212, b) {
+				d.eucUnmappedAt()
+			}
 		}
 	}
 	if bad && d.eucBadLine == 0 {
@@ -356,6 +382,65 @@ func (d *detector) stepEUC(b byte) {
 	if bad && b < 0x80 {
 		d.eucState = eucGround
 	}
+}
+
+func (d *detector) eucUnmappedAt() {
+	d.eucUnmapped++
+	if d.eucUnmappedLine == 0 {
+		d.eucUnmappedLine = d.line
+	}
+}
+
+// pairSet is a set of two-byte sequences.
+type pairSet [256][4]uint64
+
+func (s *pairSet) has(a, b byte) bool { return s[a][b>>6]&(1<<(b&63)) != 0 }
+
+// unmappedTables hold the structurally valid sequences that decode to
+// U+FFFD, found once by asking the decoders themselves.
+type unmappedTables struct{ sjis, euc, eucX0212 *pairSet }
+
+var unmappedSequences = sync.OnceValue(func() unmappedTables {
+	sjisLeads := [][2]byte{{0x81, 0x9f}, {0xe0, 0xfc}}
+	sjisTrails := [][2]byte{{0x40, 0x7e}, {0x80, 0xfc}}
+	euc := [][2]byte{{0xa1, 0xfe}}
+	return unmappedTables{
+		sjis:     unmappedPairs(japanese.ShiftJIS, nil, sjisLeads, sjisTrails),
+		euc:      unmappedPairs(japanese.EUCJP, nil, euc, euc),
+		eucX0212: unmappedPairs(japanese.EUCJP, []byte{0x8f}, euc, euc),
+	}
+})
+
+func unmappedPairs(e encoding.Encoding, prefix []byte, leads, trails [][2]byte) *pairSet {
+	set := new(pairSet)
+	dec := e.NewDecoder()
+	seq := append(prefix, 0, 0)
+	for _, lr := range leads {
+		for a := int(lr[0]); a <= int(lr[1]); a++ {
+			for _, tr := range trails {
+				for b := int(tr[0]); b <= int(tr[1]); b++ {
+					seq[len(seq)-2], seq[len(seq)-1] = byte(a), byte(b)
+					dec.Reset()
+					if out, err := dec.Bytes(seq); err != nil || bytes.Contains(out, []byte("\ufffd")) {
+						set[a][b>>6] |= 1 << (b & 63)
+					}
+				}
+			}
+		}
+	}
+	return set
+}
+
+// unmapped returns how many characters of the file in encoding enc have no
+// Unicode mapping and the line of the first.
+func (d *detector) unmapped(enc Encoding) (n, line int) {
+	switch enc {
+	case ShiftJIS:
+		return d.sjUnmapped, d.sjUnmappedLine
+	case EUCJP:
+		return d.eucUnmapped, d.eucUnmappedLine
+	}
+	return 0, 0
 }
 
 func (d *detector) finish() (Encoding, error) {

@@ -144,25 +144,29 @@ func (s *Server) published(c *gin.Context) (*catalog.Dataset, *catalog.Version, 
 }
 
 func (s *Server) showDataset(c *gin.Context) error {
+	return s.cache.serveJSON(c, "dataset/"+c.Param("id"), func() (any, error) { return s.datasetDetail(c) })
+}
+
+func (s *Server) datasetDetail(c *gin.Context) (*datasetDetail, error) {
 	d, v, err := s.published(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ctx := c.Request.Context()
 	dept, err := s.store.Department(ctx, d.Department)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	versions, err := s.store.Versions(ctx, d.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dists, err := s.distributions(c, d, v)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	lic, _ := catalog.LicenseByID(d.License)
-	out := datasetDetail{
+	out := &datasetDetail{
 		datasetSummary: datasetSummary{Dataset: d, URL: s.apiURL(d.Slug), PageURL: s.cfg.BaseURL + "/datasets/" + d.Slug},
 		DepartmentInfo: dept, LicenseInfo: lic, Columns: v.Columns, Distributions: dists,
 	}
@@ -170,8 +174,7 @@ func (s *Server) showDataset(c *gin.Context) error {
 		out.Versions = append(out.Versions, versionSummary{Version: vv,
 			OriginalURL: s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(vv.Number) + "/original"})
 	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return out, nil
 }
 
 func (s *Server) showVersion(c *gin.Context) error {

@@ -4,6 +4,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -29,6 +31,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	pages   *template.Template
+	cache   *responseCache
 	engine  *gin.Engine
 }
 
@@ -47,6 +50,7 @@ func New(store *catalog.Store, files *catalog.Files, cfg Config, log *slog.Logge
 		cfg:     cfg,
 		log:     log,
 		pages:   pages,
+		cache:   newResponseCache(time.Second),
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s.engine = gin.New()
@@ -86,4 +90,16 @@ func securityHeaders(c *gin.Context) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https://cyberjapandata.gsi.go.jp; frame-ancestors 'none'")
 	c.Next()
+}
+
+// marshalJSON encodes v as the API writes JSON: without HTML escaping, so
+// that "&" in a URL stays "&".
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

@@ -26,6 +26,7 @@ type testServer struct {
 	*httptest.Server
 	store *catalog.Store
 	im    *datasets.Importer
+	srv   *Server
 }
 
 const facilitiesCSV = "名称,住所,緯度,経度,定員,開設日\r\n" +
@@ -55,6 +56,7 @@ func newTestServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts.srv = srv
 	ts.Server = httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts
@@ -356,5 +358,35 @@ func TestDepartments(t *testing.T) {
 	decode(t, ts.get(t, "/api/v1/departments"), &body)
 	if len(body.Items) != 1 || body.Items[0].NameJA != "資産活用課" {
 		t.Errorf("departments = %+v", body)
+	}
+}
+
+func TestDatasetDetailIsCachedBriefly(t *testing.T) {
+	ts := newTestServer(t)
+	now := time.Now()
+	ts.srv.cache.now = func() time.Time { return now }
+	versions := func() (int, string) {
+		res := ts.get(t, "/api/v1/datasets/shisetsu")
+		var d struct {
+			Versions []any `json:"versions"`
+		}
+		decode(t, res, &d)
+		return len(d.Versions), res.Header.Get("ETag")
+	}
+	n, etag := versions()
+	if n != 1 || etag == "" {
+		t.Fatalf("versions %d etag %q", n, etag)
+	}
+	if res := ts.get(t, "/api/v1/datasets/shisetsu", "If-None-Match", etag); res.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match: %d", res.StatusCode)
+	}
+	ts.importCSV(t, "shisetsu", "施設一覧", "v2.csv", facilitiesCSV)
+	if n, _ := versions(); n != 1 {
+		t.Errorf("within the TTL: %d versions, want the cached 1", n)
+	}
+	now = now.Add(2 * time.Second)
+	n, etag2 := versions()
+	if n != 2 || etag2 == etag {
+		t.Errorf("after the TTL: %d versions, etag %s (was %s)", n, etag2, etag)
 	}
 }
