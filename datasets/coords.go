@@ -92,6 +92,11 @@ func removeBracketed(s string) string {
 // hemisphere (N/S/E/W before or after, 北緯/南緯/東経/西経; S and W are
 // negative). ok is false for anything else or a value beyond ±180.
 func ParseCoordinate(s string) (float64, bool) {
+	// Fast path: most cells are plain decimals, and a million-row import
+	// calls this twice a row.
+	if v, err := strconv.ParseFloat(s, 64); err == nil && v >= -180 && v <= 180 && plainNumber(s) {
+		return v, true
+	}
 	s = strings.Join(strings.Fields(normalizeCell(s)), "")
 	if s == "" {
 		return 0, false
@@ -138,12 +143,23 @@ func ParseCoordinate(s string) (float64, bool) {
 	return v, true
 }
 
+// dmsUnits marks the units of a DMS value. After NFKC: ″ is ′′; ’ and ” are
+// quotes people type for ' and ".
+var dmsUnits = strings.NewReplacer("°", "|d", "度", "|d", "′′", "|s", "″", "|s", "”", "|s", `"`, "|s", "''", "|s",
+	"′", "|m", "’", "|m", "'", "|m", "分", "|m", "秒", "|s")
+
+// plainNumber reports whether s is only an optional minus sign, digits and
+// a dot (ParseFloat also takes "Inf", "0x1p3" and "1e5", which are not
+// coordinates as written).
+func plainNumber(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	return s != "" && s[0] != '.' && s[len(s)-1] != '.' && strings.Trim(s, "0123456789.") == "" && strings.Count(s, ".") <= 1
+}
+
 // parseDegrees reads an unsigned decimal or DMS value.
 func parseDegrees(s string) (float64, bool) {
 	// After NFKC: ″ is ′′; ’ and ” are quotes people type for ' and ".
-	r := strings.NewReplacer("°", "|d", "度", "|d", "′′", "|s", "″", "|s", "”", "|s", `"`, "|s", "''", "|s",
-		"′", "|m", "’", "|m", "'", "|m", "分", "|m", "秒", "|s")
-	t := r.Replace(s)
+	t := dmsUnits.Replace(s)
 	if !strings.Contains(t, "|") {
 		if strings.Count(s, ":") == 2 {
 			t = strings.Replace(strings.Replace(s, ":", "|d", 1), ":", "|m", 1) + "|s"

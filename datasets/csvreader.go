@@ -118,7 +118,9 @@ func NewCSVReader(name string, src io.ReadSeeker, opt CSVOptions) (*CSVReader, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	buf := make([]byte, sniffBytes)
+	// Decoding grows text at most threefold (a half-width katakana byte
+	// becomes three), so small files get a small buffer.
+	buf := make([]byte, min(sniffBytes, 3*size+4))
 	n, err := io.ReadFull(text, buf)
 	complete := err == io.EOF || err == io.ErrUnexpectedEOF
 	if err != nil && !complete {
@@ -155,8 +157,8 @@ func (r *CSVReader) Dialect() Dialect { return r.dialect }
 // cleaned); every record has exactly this many cells.
 func (r *CSVReader) Header() []string { return append([]string(nil), r.header...) }
 
-// Problems returns the warnings found while looking for the header: title
-// rows skipped, columns renamed.
+// Problems returns the warnings found while opening the file: title rows
+// skipped, columns renamed, characters without a Unicode equivalent.
 func (r *CSVReader) Problems() []Problem { return append([]Problem(nil), r.problems...) }
 
 // Read returns the next record and the 1-based physical line where it
@@ -718,10 +720,18 @@ func (p *parser) add(rec *record, b []byte) {
 		}
 		return
 	}
-	if len(p.buf)+len(b) > p.maxRecord {
+	need := len(p.buf) + len(b)
+	if need > p.maxRecord {
 		rec.tooLong = true
 		p.buf = p.buf[:0]
 		return
+	}
+	if need > cap(p.buf) {
+		// Double: append grows large slices by a quarter at a time, which
+		// adds up to several copies of a long value.
+		nb := make([]byte, len(p.buf), max(need, 2*cap(p.buf), 4<<10))
+		copy(nb, p.buf)
+		p.buf = nb
 	}
 	p.buf = append(p.buf, b...)
 }

@@ -553,7 +553,9 @@ func TestCSVReaderHugeField(t *testing.T) {
 	}
 	wantProblem(t, res.rowErrs[0], "huge.csv", 3, `column "説明"`, "over the limit of 1048576 bytes")
 	wantProblem(t, res.rowErrs[1], "huge.csv", huge/len("長い説明,\n")+5, `column "説明"`, "10485760 bytes long")
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("allocated %.1f MB", float64(alloc)/(1<<20))
+	if alloc > 8<<20 {
 		t.Errorf("reading allocated %d MB, more than a copy of the 10 MB field would", alloc>>20)
 	}
 }
@@ -732,4 +734,23 @@ func TestCSVReaderMillionRows(t *testing.T) {
 	}
 	t.Logf("%d rows, %d MB in %v (%.0f rows/s), live heap at most %.1f MB",
 		n, g.size()>>20, elapsed, float64(n)/elapsed.Seconds(), float64(maxHeap)/(1<<20))
+}
+
+// TestCSVReaderUnmappable: user-defined characters (外字) decode to U+FFFD;
+// the file is read, with a warning naming the first line.
+func TestCSVReaderUnmappable(t *testing.T) {
+	data := append(sjis(t, "名称,住所\r\n東京,千代田\r\n大阪,"), 0xf0, 0x40, 0xf0, 0x41, '\r', '\n')
+	res := mustRead(t, "gaiji.csv", data)
+	if diff := cmp.Diff([][]string{{"東京", "千代田"}, {"大阪", "\ufffd\ufffd"}}, res.records); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	if len(res.problems) != 1 || res.problems[0].Line != 3 || res.problems[0].Severity != SeverityWarning ||
+		!strings.Contains(res.problems[0].Reason, "2 characters have no Unicode equivalent") {
+		t.Errorf("problems = %+v", res.problems)
+	}
+	euc := []byte{0xcc, 0xbe, 0xbe, 0xce, '\n', 0xf5, 0xa1, '\n'} // 名称 / a user-defined code
+	res = mustRead(t, "gaiji-euc.csv", euc)
+	if res.r.Dialect().Encoding != EUCJP || len(res.problems) != 1 || res.problems[0].Line != 2 {
+		t.Errorf("encoding %s, problems = %+v", res.r.Dialect().Encoding, res.problems)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
@@ -46,7 +47,8 @@ var magics = []struct {
 }
 
 // DetectEncoding reads all of r (in fixed-size chunks, so in constant memory)
-// and tells its encoding.
+// and tells its encoding. It stops early at a UTF-16 byte-order mark or a
+// known binary signature.
 //
 // Byte-order marks decide first (UTF-8 BOM, FF FE, FE FF). Otherwise valid
 // UTF-8 is UTF8. Otherwise the bytes are checked against the structure of
@@ -126,6 +128,7 @@ type detector struct {
 	u8lineBad         bool
 	u8lineStrong      bool // the line holds a valid 3- or 4-byte sequence
 	u8firstStrongLine int  // first line that is clearly UTF-8
+	u8only            bool // set from u8firstStrongLine on
 
 	sjLead    byte
 	sjBadLine int
@@ -182,9 +185,28 @@ func (d *detector) feed(p []byte) {
 			}
 		}
 		b := p[i]
+		if d.u8only && d.u8need == 0 && b >= 0x80 && i+utf8.UTFMax <= len(p) {
+			// Only UTF-8 matters now: take whole characters.
+			if r, size := utf8.DecodeRune(p[i:]); r != utf8.RuneError || size > 1 {
+				d.u8lineStrong = d.u8lineStrong || size >= 3
+				d.prevCR = false
+				i += size
+				continue
+			}
+		}
 		d.stepUTF8(b)
-		d.stepSJIS(b)
-		d.stepEUC(b)
+		// A machine that has failed needs no more bytes: its first bad line
+		// is known and its score no longer counts.
+		if d.u8only || d.sjBadLine != 0 {
+			d.sjLead = 0
+		} else {
+			d.stepSJIS(b)
+		}
+		if d.u8only || d.eucBadLine != 0 {
+			d.eucState = eucGround
+		} else {
+			d.stepEUC(b)
+		}
 		if b < 0x20 || b == 0x7f {
 			d.control(b, base+int64(i))
 		} else {
@@ -221,7 +243,10 @@ func (d *detector) control(b byte, offset int64) {
 
 func (d *detector) endLine() {
 	if d.u8lineStrong && !d.u8lineBad && d.u8firstStrongLine == 0 {
+		// From now on the answer is UTF-8, or an error for mixing it with
+		// something else: Shift_JIS and EUC-JP no longer matter.
 		d.u8firstStrongLine = d.line
+		d.u8only = true
 	}
 	d.u8lineBad, d.u8lineStrong = false, false
 	d.line++

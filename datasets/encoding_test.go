@@ -187,3 +187,22 @@ func TestLineEndsShortBuffers(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkDetectEncoding(b *testing.B) {
+	text := strings.Repeat("東京都千代田区,施設名称,35.6895,139.6917,ふつうの説明文です\r\n", 20000)
+	sj, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte(text))
+	for _, c := range []struct {
+		name string
+		data []byte
+		want Encoding
+	}{{"utf-8", []byte(text), UTF8}, {"shift_jis", sj, ShiftJIS}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.data)))
+			for b.Loop() {
+				if enc, err := DetectEncoding(bytes.NewReader(c.data)); err != nil || enc != c.want {
+					b.Fatal(enc, err)
+				}
+			}
+		})
+	}
+}

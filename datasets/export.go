@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -20,71 +21,127 @@ import (
 )
 
 // Exports stream a version's records row by row: memory does not grow with
-// the dataset. Each reads in file order from the records table.
+// the dataset. Each format is a rowWriter, so one scan of the records can
+// feed several (Measure writes all three at once).
+
+// storedRecord is one stored record as scanned.
+type storedRecord struct {
+	row         int
+	props, geom []byte
+	hasPoint    bool
+	x, y        float64
+}
+
+// rowWriter writes one export format: begin and end frame it, row writes
+// each record.
+type rowWriter struct {
+	row func(r *storedRecord) error
+	end func() error
+}
 
 // WriteJSON writes the records as a JSON array of objects.
 func (rs *Records) WriteJSON(ctx context.Context, w io.Writer, v *catalog.Version) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteByte('[')
-	n := 0
-	err := rs.scan(ctx, v, func(row int, props, geom []byte, hasPoint bool, x, y float64) error {
-		if n > 0 {
-			bw.WriteByte(',')
-		}
-		n++
-		bw.WriteByte('\n')
-		_, err := bw.Write(props)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	bw.WriteString("\n]\n")
-	return bw.Flush()
+	return rs.write(ctx, v, jsonWriter(w))
 }
 
 // WriteGeoJSON writes the records as an RFC 7946 FeatureCollection (WGS 84,
 // longitude first). Records without geometry get "geometry": null.
 func (rs *Records) WriteGeoJSON(ctx context.Context, w io.Writer, v *catalog.Version) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString(`{"type":"FeatureCollection","features":[`)
-	n := 0
-	var num []byte
-	err := rs.scan(ctx, v, func(row int, props, geom []byte, hasPoint bool, x, y float64) error {
-		if n > 0 {
-			bw.WriteByte(',')
-		}
-		n++
-		bw.WriteString("\n{\"type\":\"Feature\",\"id\":")
-		num = strconv.AppendInt(num[:0], int64(row), 10)
-		bw.Write(num)
-		bw.WriteString(`,"geometry":`)
-		switch {
-		case len(geom) > 0:
-			bw.Write(geom)
-		case hasPoint:
-			bw.WriteString(`{"type":"Point","coordinates":[`)
-			num = strconv.AppendFloat(num[:0], x, 'f', -1, 64)
-			num = append(num, ',')
-			num = strconv.AppendFloat(num, y, 'f', -1, 64)
-			bw.Write(num)
-			bw.WriteString(`]}`)
-		default:
-			bw.WriteString("null")
-		}
-		bw.WriteString(`,"properties":`)
-		_, err := bw.Write(props)
-		bw.WriteByte('}')
+	return rs.write(ctx, v, geoJSONWriter(w))
+}
+
+// WriteCSV writes the records as RFC 4180 CSV with the version's header.
+// Values are written as stored: text as uploaded, numbers in plain notation.
+func (rs *Records) WriteCSV(ctx context.Context, w io.Writer, v *catalog.Version, opt ExportOptions) error {
+	cw, err := csvWriter(w, v, opt)
+	if err != nil {
 		return err
+	}
+	return rs.write(ctx, v, cw)
+}
+
+// write scans v once and feeds every writer.
+func (rs *Records) write(ctx context.Context, v *catalog.Version, ws ...*rowWriter) error {
+	err := rs.scan(ctx, v, func(r *storedRecord) error {
+		for _, w := range ws {
+			if err := w.row(r); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	bw.WriteString("\n]}\n")
-	return bw.Flush()
+	for _, w := range ws {
+		if err := w.end(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// CSVOptions shape a CSV export for spreadsheet users.
+func jsonWriter(w io.Writer) *rowWriter {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteByte('[')
+	n := 0
+	return &rowWriter{
+		row: func(r *storedRecord) error {
+			if n > 0 {
+				bw.WriteByte(',')
+			}
+			n++
+			bw.WriteByte('\n')
+			_, err := bw.Write(r.props)
+			return err
+		},
+		end: func() error {
+			bw.WriteString("\n]\n")
+			return bw.Flush()
+		},
+	}
+}
+
+func geoJSONWriter(w io.Writer) *rowWriter {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`{"type":"FeatureCollection","features":[`)
+	n := 0
+	var num []byte
+	return &rowWriter{
+		row: func(r *storedRecord) error {
+			if n > 0 {
+				bw.WriteByte(',')
+			}
+			n++
+			bw.WriteString("\n{\"type\":\"Feature\",\"id\":")
+			num = strconv.AppendInt(num[:0], int64(r.row), 10)
+			bw.Write(num)
+			bw.WriteString(`,"geometry":`)
+			switch {
+			case len(r.geom) > 0:
+				bw.Write(r.geom)
+			case r.hasPoint:
+				bw.WriteString(`{"type":"Point","coordinates":[`)
+				num = strconv.AppendFloat(num[:0], r.x, 'f', -1, 64)
+				num = append(num, ',')
+				num = strconv.AppendFloat(num, r.y, 'f', -1, 64)
+				bw.Write(num)
+				bw.WriteString(`]}`)
+			default:
+				bw.WriteString("null")
+			}
+			bw.WriteString(`,"properties":`)
+			bw.Write(r.props)
+			return bw.WriteByte('}')
+		},
+		end: func() error {
+			bw.WriteString("\n]}\n")
+			return bw.Flush()
+		},
+	}
+}
+
+// ExportOptions shape a CSV export for spreadsheet users.
 type ExportOptions struct {
 	BOM      bool // start with a UTF-8 byte order mark (Excel then reads UTF-8)
 	ShiftJIS bool // encode as Shift_JIS (CP932)
@@ -97,9 +154,7 @@ type ExportOptions struct {
 // be printed (〓, present in Shift_JIS).
 const Geta = '〓'
 
-// WriteCSV writes the records as RFC 4180 CSV with the version's header.
-// Values are written as stored: text as uploaded, numbers in plain notation.
-func (rs *Records) WriteCSV(ctx context.Context, w io.Writer, v *catalog.Version, opt ExportOptions) error {
+func csvWriter(w io.Writer, v *catalog.Version, opt ExportOptions) (*rowWriter, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var out io.Writer = bw
 	if opt.ShiftJIS {
@@ -109,33 +164,39 @@ func (rs *Records) WriteCSV(ctx context.Context, w io.Writer, v *catalog.Version
 	}
 	cw := csv.NewWriter(out)
 	cw.UseCRLF = true
+	names := columnNames(v)
+	if err := cw.Write(names); err != nil {
+		return nil, err
+	}
+	cells := make([]string, len(names))
+	return &rowWriter{
+		row: func(r *storedRecord) error {
+			if err := propsCells(r.props, names, cells); err != nil {
+				return fmt.Errorf("record %d: %w", r.row, err)
+			}
+			return cw.Write(cells)
+		},
+		end: func() error {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return err
+			}
+			if c, ok := out.(io.Closer); ok {
+				if err := c.Close(); err != nil {
+					return err
+				}
+			}
+			return bw.Flush()
+		},
+	}, nil
+}
+
+func columnNames(v *catalog.Version) []string {
 	names := make([]string, len(v.Columns))
 	for i, c := range v.Columns {
 		names[i] = c.Name
 	}
-	if err := cw.Write(names); err != nil {
-		return err
-	}
-	cells := make([]string, len(names))
-	err := rs.scan(ctx, v, func(row int, props, geom []byte, hasPoint bool, x, y float64) error {
-		if err := propsCells(props, names, cells); err != nil {
-			return fmt.Errorf("record %d: %w", row, err)
-		}
-		return cw.Write(cells)
-	})
-	if err != nil {
-		return err
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	if c, ok := out.(io.Closer); ok {
-		if err := c.Close(); err != nil {
-			return err
-		}
-	}
-	return bw.Flush()
+	return names
 }
 
 // Unmappable is a character a Shift_JIS export cannot carry.
@@ -148,10 +209,7 @@ type Unmappable struct {
 // Unmappable lists (up to limit) the characters of a version that Shift_JIS
 // lacks, so an export can report them instead of dropping them silently.
 func (rs *Records) Unmappable(ctx context.Context, v *catalog.Version, limit int) ([]Unmappable, error) {
-	names := make([]string, len(v.Columns))
-	for i, c := range v.Columns {
-		names[i] = c.Name
-	}
+	names := columnNames(v)
 	var out []Unmappable
 	sj := newSJISChecker()
 	// Header names are checked too, as row 0.
@@ -166,12 +224,12 @@ func (rs *Records) Unmappable(ctx context.Context, v *catalog.Version, limit int
 		check(0, n, n)
 	}
 	cells := make([]string, len(names))
-	err := rs.scan(ctx, v, func(row int, props, geom []byte, hasPoint bool, x, y float64) error {
-		if err := propsCells(props, names, cells); err != nil {
+	err := rs.scan(ctx, v, func(r *storedRecord) error {
+		if err := propsCells(r.props, names, cells); err != nil {
 			return err
 		}
 		for i, c := range cells {
-			check(row, names[i], c)
+			check(r.row, names[i], c)
 		}
 		if len(out) >= limit {
 			return errStop
@@ -242,6 +300,10 @@ func (rr *runeReplacer) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, 
 // record: strings as they are, numbers as written, booleans as true/false,
 // null as empty.
 func propsCells(props []byte, names, cells []string) error {
+	if fastPropsCells(props, names, cells) {
+		return nil
+	}
+	// Nested values (GeoJSON properties may hold objects): the general way.
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(props, &m); err != nil {
 		return err
@@ -264,24 +326,103 @@ func propsCells(props []byte, names, cells []string) error {
 	return nil
 }
 
-// scan calls fn for each record of v in file order.
-func (rs *Records) scan(ctx context.Context, v *catalog.Version,
-	fn func(row int, props, geom []byte, hasPoint bool, x, y float64) error) error {
+// fastPropsCells reads the flat objects the importer writes (keys in column
+// order, scalar values, no spaces) without reflection; CSV export of a
+// million rows spends most of its time here. It reports false for anything
+// else, and the caller falls back to encoding/json.
+func fastPropsCells(p []byte, names, cells []string) bool {
+	if len(p) < 2 || p[0] != '{' {
+		return false
+	}
+	i := 1
+	for k := range names {
+		if p[i] == '}' {
+			return false
+		}
+		if k > 0 {
+			if p[i] != ',' {
+				return false
+			}
+			i++
+		}
+		key, n, ok := scanJSONString(p[i:])
+		if !ok || key != names[k] || i+n >= len(p) || p[i+n] != ':' {
+			return false
+		}
+		i += n + 1
+		switch c := p[i]; {
+		case c == '"':
+			v, n, ok := scanJSONString(p[i:])
+			if !ok {
+				return false
+			}
+			cells[k], i = v, i+n
+		case c == '{' || c == '[':
+			return false
+		default:
+			j := i
+			for j < len(p) && p[j] != ',' && p[j] != '}' {
+				j++
+			}
+			if v := p[i:j]; string(v) == "null" {
+				cells[k] = ""
+			} else {
+				cells[k] = string(v)
+			}
+			i = j
+		}
+		if i >= len(p) {
+			return false
+		}
+	}
+	return p[i] == '}'
+}
+
+// scanJSONString reads the JSON string at the start of p and returns its
+// value and the bytes it took.
+func scanJSONString(p []byte) (string, int, bool) {
+	if len(p) == 0 || p[0] != '"' {
+		return "", 0, false
+	}
+	escaped := false
+	for j := 1; j < len(p); j++ {
+		switch p[j] {
+		case '\\':
+			escaped = true
+			j++
+		case '"':
+			if !escaped {
+				return string(p[1:j]), j + 1, true
+			}
+			var s string
+			if err := json.Unmarshal(p[:j+1], &s); err != nil {
+				return "", 0, false
+			}
+			return s, j + 1, true
+		}
+	}
+	return "", 0, false
+}
+
+// scan calls fn for each record of v in file order. The record's slices
+// are valid only during the call.
+func (rs *Records) scan(ctx context.Context, v *catalog.Version, fn func(r *storedRecord) error) error {
 	rows, err := rs.DB.QueryContext(ctx, `SELECT row, props, geom, minx, miny FROM records WHERE version_id = ? ORDER BY row`, v.ID)
 	if err != nil {
 		return fmt.Errorf("read records: %w", err)
 	}
 	defer rows.Close()
+	var (
+		r           storedRecord
+		props, geom sql.RawBytes
+		x, y        sql.NullFloat64
+	)
 	for rows.Next() {
-		var (
-			row         int
-			props, geom sql.RawBytes
-			x, y        sql.NullFloat64
-		)
-		if err := rows.Scan(&row, &props, &geom, &x, &y); err != nil {
+		if err := rows.Scan(&r.row, &props, &geom, &x, &y); err != nil {
 			return fmt.Errorf("read records: %w", err)
 		}
-		if err := fn(row, props, geom, x.Valid, x.Float64, y.Float64); err != nil {
+		r.props, r.geom, r.hasPoint, r.x, r.y = props, geom, x.Valid, x.Float64, y.Float64
+		if err := fn(&r); err != nil {
 			return err
 		}
 	}
@@ -307,28 +448,44 @@ var Exports = []Export{
 }
 
 // Measure computes the size and SHA-256 of each export of v as served by
-// default (UTF-8 CSV without BOM), for the catalog's distributions.
+// default (UTF-8 CSV without BOM), for the catalog's distributions, in one
+// scan of the records.
 func (rs *Records) Measure(ctx context.Context, v *catalog.Version) (map[string]catalog.DistributionInfo, error) {
-	out := map[string]catalog.DistributionInfo{}
+	type measured struct {
+		name string
+		h    hash.Hash
+		n    *countingWriter
+	}
+	var (
+		ms []measured
+		ws []*rowWriter
+	)
 	for _, e := range Exports {
 		if e.NeedsGeometry && !v.HasGeometry {
 			continue
 		}
-		h := sha256.New()
-		cw := &countingWriter{w: h}
-		var err error
+		m := measured{name: e.Name, h: sha256.New()}
+		m.n = &countingWriter{w: m.h}
+		var w *rowWriter
 		switch e.Name {
 		case "data.csv":
-			err = rs.WriteCSV(ctx, cw, v, ExportOptions{})
+			var err error
+			if w, err = csvWriter(m.n, v, ExportOptions{}); err != nil {
+				return nil, err
+			}
 		case "data.json":
-			err = rs.WriteJSON(ctx, cw, v)
+			w = jsonWriter(m.n)
 		case "data.geojson":
-			err = rs.WriteGeoJSON(ctx, cw, v)
+			w = geoJSONWriter(m.n)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("measure %s: %w", e.Name, err)
-		}
-		out[e.Name] = catalog.DistributionInfo{Size: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}
+		ms, ws = append(ms, m), append(ws, w)
+	}
+	if err := rs.write(ctx, v, ws...); err != nil {
+		return nil, fmt.Errorf("measure downloads: %w", err)
+	}
+	out := map[string]catalog.DistributionInfo{}
+	for _, m := range ms {
+		out[m.name] = catalog.DistributionInfo{Size: m.n.n, SHA256: hex.EncodeToString(m.h.Sum(nil))}
 	}
 	return out, nil
 }
