@@ -13,10 +13,13 @@ import (
 // Version is one immutable upload of a dataset: its files as uploaded and
 // the records read from them.
 type Version struct {
-	ID          int64           `json:"-"`
-	DatasetID   int64           `json:"-"`
-	Number      int             `json:"number"`
-	Created     time.Time       `json:"created"`
+	ID        int64     `json:"-"`
+	DatasetID int64     `json:"-"`
+	Number    int       `json:"number"`
+	Created   time.Time `json:"created"`
+	// Published is when the version was first published; nil for a draft,
+	// which only its department may see.
+	Published   *time.Time      `json:"published,omitempty"`
 	Actor       string          `json:"-"` // an account name: shown to admins only
 	Note        string          `json:"note,omitempty"`
 	Encoding    string          `json:"encoding,omitempty"`
@@ -138,6 +141,10 @@ func (s *Store) AddVersion(ctx context.Context, nv NewVersion, fill FillFunc) (*
 	}
 	d.Keywords = appendMissing(d.Keywords, st.Tags...)
 	if nv.Publish {
+		if _, err := tx.ExecContext(ctx, `UPDATE versions SET published = ? WHERE id = ?`, timeText(now), v.ID); err != nil {
+			return nil, nil, fmt.Errorf("add version: %w", err)
+		}
+		v.Published = &now
 		d.CurrentVersion, d.Status, d.Modified = v.Number, StatusPublished, now
 		if v.BBox != nil {
 			d.Spatial = v.BBox
@@ -194,7 +201,7 @@ func (s *Store) Version(ctx context.Context, datasetID int64, n int) (*Version, 
 	return v, nil
 }
 
-const versionSelect = `SELECT id, dataset_id, number, created, actor, note, encoding, columns, row_count, refused,
+const versionSelect = `SELECT id, dataset_id, number, created, published, actor, note, encoding, columns, row_count, refused,
 	problems, has_geometry, bbox FROM versions`
 
 func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
@@ -202,9 +209,9 @@ func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
 		v                Version
 		created, columns string
 		problems         string
-		bbox             sql.NullString
+		bbox, published  sql.NullString
 	)
-	if err := row.Scan(&v.ID, &v.DatasetID, &v.Number, &created, &v.Actor, &v.Note, &v.Encoding, &columns,
+	if err := row.Scan(&v.ID, &v.DatasetID, &v.Number, &created, &published, &v.Actor, &v.Note, &v.Encoding, &columns,
 		&v.Rows, &v.Refused, &problems, &v.HasGeometry, &bbox); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, err
@@ -212,6 +219,10 @@ func scanVersion(row interface{ Scan(...any) error }) (*Version, error) {
 		return nil, fmt.Errorf("read version: %w", err)
 	}
 	v.Created = parseTime(created)
+	if published.Valid {
+		t := parseTime(published.String)
+		v.Published = &t
+	}
 	v.Problems = json.RawMessage(problems)
 	if err := json.Unmarshal([]byte(columns), &v.Columns); err != nil {
 		return nil, fmt.Errorf("read version columns: %w", err)

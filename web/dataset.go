@@ -171,6 +171,9 @@ func (s *Server) datasetDetail(c *gin.Context) (*datasetDetail, error) {
 		DepartmentInfo: dept, LicenseInfo: lic, Columns: v.Columns, Distributions: dists,
 	}
 	for _, vv := range versions {
+		if vv.Published == nil {
+			continue // drafts are for their department only
+		}
 		out.Versions = append(out.Versions, versionSummary{Version: vv,
 			OriginalURL: s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(vv.Number) + "/original"})
 	}
@@ -182,17 +185,30 @@ func (s *Server) showVersion(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := strconv.Atoi(c.Param("n"))
-	if err != nil {
-		return catalog.Errorf(catalog.NotFound, "no version %q", c.Param("n"))
-	}
-	v, err := s.store.Version(c.Request.Context(), d.ID, n)
+	v, err := s.publicVersion(c, d, c.Param("n"))
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"version": v, "problems": v.Problems,
-		"original_url": s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(n) + "/original"})
+		"original_url": s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(v.Number) + "/original"})
 	return nil
+}
+
+// publicVersion loads version n of a published dataset if it was ever
+// published: a draft answers 404 like a version that does not exist.
+func (s *Server) publicVersion(c *gin.Context, d *catalog.Dataset, n string) (*catalog.Version, error) {
+	num, err := strconv.Atoi(n)
+	if err != nil {
+		return nil, catalog.Errorf(catalog.NotFound, "no version %q", n)
+	}
+	v, err := s.store.Version(c.Request.Context(), d.ID, num)
+	if err != nil {
+		return nil, err
+	}
+	if v.Published == nil {
+		return nil, catalog.Errorf(catalog.NotFound, "no version %d", num)
+	}
+	return v, nil
 }
 
 // distributions lists the downloads of a dataset's published version with

@@ -122,14 +122,11 @@ func (s *Server) downloadOriginal(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := strconv.Atoi(c.Param("n"))
-	if err != nil {
-		return catalog.Errorf(catalog.NotFound, "no version %q", c.Param("n"))
-	}
-	v, err := s.store.Version(c.Request.Context(), d.ID, n)
+	v, err := s.publicVersion(c, d, c.Param("n"))
 	if err != nil {
 		return err
 	}
+	n := v.Number
 	files := v.Files
 	if sum := c.Query("file"); sum != "" {
 		files = nil

@@ -390,3 +390,27 @@ func TestDatasetDetailIsCachedBriefly(t *testing.T) {
 		t.Errorf("after the TTL: %d versions, etag %s (was %s)", n, etag2, etag)
 	}
 }
+
+func TestDraftVersionsStayPrivate(t *testing.T) {
+	ts := newTestServer(t)
+	_, err := ts.im.Import(context.Background(), datasets.ImportRequest{Slug: "shisetsu", Kind: catalog.KindTable, Department: "shisan",
+		Files: []datasets.File{{Name: "draft.csv", Data: strings.NewReader("名称\n未公開の施設\n")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/v1/datasets/shisetsu/versions/2/original", "/api/v1/datasets/shisetsu/versions/2"} {
+		if res := ts.get(t, path); res.StatusCode != 404 {
+			t.Errorf("%s: %d, want 404", path, res.StatusCode)
+		}
+	}
+	var d struct {
+		Versions []struct{ Number int } `json:"versions"`
+	}
+	decode(t, ts.get(t, "/api/v1/datasets/shisetsu"), &d)
+	if len(d.Versions) != 1 || d.Versions[0].Number != 1 {
+		t.Errorf("public versions = %+v", d.Versions)
+	}
+	if body := readAll(t, ts.get(t, "/api/v1/datasets/shisetsu/data.csv").Body); strings.Contains(string(body), "未公開") {
+		t.Errorf("draft records leaked into the download")
+	}
+}

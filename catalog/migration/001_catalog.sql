@@ -45,6 +45,7 @@ CREATE TABLE versions (
 	dataset_id    INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
 	number        INTEGER NOT NULL,
 	created       TEXT NOT NULL,
+	published     TEXT,                       -- when first published; drafts are NULL and never public
 	actor         TEXT NOT NULL DEFAULT '',
 	note          TEXT NOT NULL DEFAULT '',
 	encoding      TEXT NOT NULL DEFAULT '',
