@@ -97,7 +97,7 @@ func ParseCoordinate(s string) (float64, bool) {
 	if v, err := strconv.ParseFloat(s, 64); err == nil && v >= -180 && v <= 180 && plainNumber(s) {
 		return v, true
 	}
-	s = strings.Join(strings.Fields(normalizeCell(s)), "")
+	s = removeSpaces(normalizeCell(s))
 	if s == "" {
 		return 0, false
 	}

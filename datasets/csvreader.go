@@ -395,6 +395,7 @@ func (r *CSVReader) sniff(text []byte, complete bool) error {
 		}
 		keep = used
 	}
+	keep = max(keep, 1)
 	r.header = r.cleanHeader(hdr.fields[:keep])
 	return nil
 }
@@ -521,7 +522,7 @@ func trimSpace(s string) string { return strings.TrimFunc(s, isSpaceOrBOM) }
 func isBlank(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == ' ' || c == '\t' || c == '\n' {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
 			continue
 		}
 		if c < utf8.RuneSelf {
@@ -588,6 +589,12 @@ type record struct {
 // an opening quote are dropped. It keeps at most maxField bytes of a value
 // and 8 times that of a row, skipping over the rest, so memory stays bounded
 // whatever the input.
+//
+// Why not encoding/csv: it holds a whole record in memory before any limit
+// can apply (a 10 MB value is read, copied and only then refused); with
+// LazyQuotes=false real municipal files fail on stray quotes, and with
+// LazyQuotes=true a quote that is never closed silently swallows the rest
+// of the file, while here it is reported with the line where it opened.
 type parser struct {
 	br        *bufferedReader
 	comma     byte

@@ -754,3 +754,46 @@ func TestCSVReaderUnmappable(t *testing.T) {
 		t.Errorf("encoding %s, problems = %+v", res.r.Dialect().Encoding, res.problems)
 	}
 }
+
+// FuzzCSVReader: any bytes give a *Problem or a reader whose records have
+// the header's width, on increasing lines, and that ends.
+func FuzzCSVReader(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a\tb\r\n\"x\ny\"\t2\r", "#c\n,,t,,\nh,,i\n1,2,3\n", "a,\"b\n", "\xef\xbb\xbfa;b\u00851;2",
+		"\x82\xa0,\x82\xa2\n\x83\x85,1\n", "\xff\xfea\x00,\x00b\x00", "a,b,,\n1,2,3,4\n\"q\"x,\"\"\n",
+		",\f", // once gave an empty header: \f is a space to trimSpace, was not to isBlank
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := NewCSVReader("f.csv", bytes.NewReader(data), CSVOptions{MaxFieldBytes: 64})
+		if err != nil {
+			var p *Problem
+			if !errors.As(err, &p) || p.Severity != SeverityError || p.Reason == "" {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		width, last := len(r.Header()), 0
+		if width == 0 {
+			t.Fatal("empty header")
+		}
+		for i := 0; i <= len(data)+1; i++ {
+			line, cells, err := r.Read()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				var p *Problem
+				if !errors.As(err, &p) || p.Line <= 0 {
+					t.Fatalf("row error %v", err)
+				}
+				continue
+			}
+			if len(cells) != width || line <= last {
+				t.Fatalf("line %d after %d, %d cells for %d columns", line, last, len(cells), width)
+			}
+			last = line
+		}
+		t.Fatal("Read does not end")
+	})
+}

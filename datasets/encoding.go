@@ -127,6 +127,7 @@ type detector struct {
 	u8badLine         int // first line with invalid UTF-8
 	u8lineBad         bool
 	u8lineStrong      bool // the line holds a valid 3- or 4-byte sequence
+	u8lineSeqs        int  // valid multi-byte sequences in the line
 	u8firstStrongLine int  // first line that is clearly UTF-8
 	u8only            bool // set from u8firstStrongLine on
 
@@ -189,6 +190,7 @@ func (d *detector) feed(p []byte) {
 			// Only UTF-8 matters now: take whole characters.
 			if r, size := utf8.DecodeRune(p[i:]); r != utf8.RuneError || size > 1 {
 				d.u8lineStrong = d.u8lineStrong || size >= 3
+				d.u8lineSeqs++
 				d.prevCR = false
 				i += size
 				continue
@@ -242,13 +244,15 @@ func (d *detector) control(b byte, offset int64) {
 }
 
 func (d *detector) endLine() {
-	if d.u8lineStrong && !d.u8lineBad && d.u8firstStrongLine == 0 {
+	// Clearly UTF-8: two or more characters, one of three bytes or more (a
+	// single pair of Shift_JIS bytes can pass for one by chance).
+	if d.u8lineStrong && d.u8lineSeqs >= 2 && !d.u8lineBad && d.u8firstStrongLine == 0 {
 		// From now on the answer is UTF-8, or an error for mixing it with
 		// something else: Shift_JIS and EUC-JP no longer matter.
 		d.u8firstStrongLine = d.line
 		d.u8only = true
 	}
-	d.u8lineBad, d.u8lineStrong = false, false
+	d.u8lineBad, d.u8lineStrong, d.u8lineSeqs = false, false, 0
 	d.line++
 }
 
@@ -257,8 +261,9 @@ func (d *detector) stepUTF8(b byte) {
 		if b >= d.u8lo && b <= d.u8hi {
 			d.u8need--
 			d.u8lo, d.u8hi = 0x80, 0xbf
-			if d.u8need == 0 && d.u8seqLen >= 3 {
-				d.u8lineStrong = true
+			if d.u8need == 0 {
+				d.u8lineSeqs++
+				d.u8lineStrong = d.u8lineStrong || d.u8seqLen >= 3
 			}
 			return
 		}
@@ -305,7 +310,7 @@ func (d *detector) stepSJIS(b byte) {
 		lead := d.sjLead
 		d.sjLead = 0
 		if (b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfc) {
-			d.sjScore += sjisPairScore(lead, b)
+			d.sjScore += sjisPairScore(lead)
 			if d.tables.sjis.has(lead, b) {
 				d.sjUnmapped++
 				if d.sjUnmappedLine == 0 {
@@ -333,7 +338,7 @@ func (d *detector) stepSJIS(b byte) {
 	}
 }
 
-func sjisPairScore(lead, trail byte) int {
+func sjisPairScore(lead byte) int {
 	switch {
 	case lead == 0x81, lead == 0x82, lead == 0x83: // symbols, full-width alphanumerics, kana
 		return 2

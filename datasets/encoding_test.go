@@ -56,6 +56,8 @@ func TestDetectEncoding(t *testing.T) {
 		{"shift_jis", sj(ja), ShiftJIS, 0, nil},
 		{"cp932 extensions", append(sj("①,㈱,ⅰ,髙\n"), 0xfa, 0x40, ',', 0xfb, 0xfc, ',', 0xed, 0x40, '\n'), ShiftJIS, 0, nil},
 		{"half-width katakana", sj("ｶﾀｶﾅ,ﾃｽﾄ\nｱｲｳｴｵ,ﾊﾟﾋﾟﾌﾟ\n"), ShiftJIS, 0, nil},
+		// Line 2 (a level-2 kanji and "、") is valid UTF-8 by chance: E0 A0 81 41.
+		{"shift_jis with a line that passes for utf-8", append(append(sj("名称,住所\n"), "x,\xe0\xa0\x81\x41\n"...), sj("東京,新宿\n")...), ShiftJIS, 0, nil},
 		{"euc-jp", euc(ja), EUCJP, 0, nil},
 		{"euc-jp kana and JIS X 0212", append(euc("ひらがなとカタカナ,ｶﾀｶﾅ\n"), 0x8f, 0xb0, 0xa1, '\n'), EUCJP, 0, nil},
 		// Valid Shift_JIS too (as half-width katakana and E0–EF pairs): the

@@ -69,9 +69,18 @@ func ParseDate(s string) (iso string, ok bool) {
 
 // parseDate is ParseDate on a normalised string.
 func parseDate(s string) (string, bool) {
-	s = strings.Join(strings.Fields(stripWeekday(s)), "")
-	if s == "" || len(s) > 40 {
+	c, ok := readDate(s)
+	if !ok {
 		return "", false
+	}
+	return c.iso(), true
+}
+
+// readDate reads a normalised string as a date.
+func readDate(s string) (civil, bool) {
+	s = removeSpaces(stripWeekday(s))
+	if s == "" || len(s) > 40 {
+		return civil{}, false
 	}
 	var e *era
 	for i := range eras {
@@ -95,7 +104,7 @@ func parseDate(s string) (string, bool) {
 	} else {
 		year, n, s = readNumber(s)
 		if n == 0 || (e == nil && n != 4) || (e != nil && n > 2) {
-			return "", false
+			return civil{}, false
 		}
 	}
 	// The separator after the year sets the style: 年月日 or one of - / .
@@ -105,12 +114,12 @@ func parseDate(s string) (string, bool) {
 		sep, s = "年", s[len("年"):]
 	case s == "":
 		if e == nil {
-			return "", false // a bare number
+			return civil{}, false // a bare number
 		}
 	case len(s) > 1 && (s[0] == '-' || s[0] == '/' || s[0] == '.'):
 		sep, s = s[:1], s[1:]
 	default:
-		return "", false
+		return civil{}, false
 	}
 	c := civil{y: year}
 	if e != nil {
@@ -119,7 +128,7 @@ func parseDate(s string) (string, bool) {
 	if s != "" {
 		c.m, n, s = readNumber(s)
 		if n == 0 || n > 2 || c.m < 1 || c.m > 12 {
-			return "", false
+			return civil{}, false
 		}
 		switch {
 		case sep == "年" && strings.HasPrefix(s, "月"):
@@ -128,45 +137,50 @@ func parseDate(s string) (string, bool) {
 			s = s[1:]
 		case sep != "年" && s == "":
 			if sep == "." && e == nil {
-				return "", false // "2023.4" is a number
+				return civil{}, false // "2023.4" is a number
 			}
 		default:
-			return "", false
+			return civil{}, false
 		}
 		if s != "" {
 			c.d, n, s = readNumber(s)
 			if n == 0 || n > 2 || c.d < 1 || c.d > daysIn(c.y, c.m) {
-				return "", false
+				return civil{}, false
 			}
 			if sep == "年" {
 				s = strings.TrimPrefix(s, "日")
 			}
 			if s != "" {
-				return "", false
+				return civil{}, false
 			}
 		}
 	}
 	if sep != "年" && c.m == 0 && e == nil {
-		return "", false
+		return civil{}, false
 	}
 	if e != nil {
 		if year < 1 || e.lastYear > 0 && year > e.lastYear+eraOverrun {
-			return "", false
+			return civil{}, false
 		}
 		if c.before(e.start) || c.before(gregorianFrom) {
-			return "", false
+			return civil{}, false
 		}
 	}
 	if c.y < 1000 || c.y > 9999 {
-		return "", false
+		return civil{}, false
 	}
+	return c, true
+}
+
+// iso formats c in ISO 8601 at its precision.
+func (c civil) iso() string {
 	switch {
 	case c.d != 0:
-		return fmt.Sprintf("%04d-%02d-%02d", c.y, c.m, c.d), true
+		return fmt.Sprintf("%04d-%02d-%02d", c.y, c.m, c.d)
 	case c.m != 0:
-		return fmt.Sprintf("%04d-%02d", c.y, c.m), true
+		return fmt.Sprintf("%04d-%02d", c.y, c.m)
 	}
-	return fmt.Sprintf("%04d", c.y), true
+	return fmt.Sprintf("%04d", c.y)
 }
 
 func daysIn(y, m int) int {
@@ -200,6 +214,15 @@ func stripWeekday(s string) string {
 		}
 	}
 	return strings.TrimSpace(s[:open])
+}
+
+// removeSpaces drops every space; most cells have none, and then it costs
+// no allocation.
+func removeSpaces(s string) string {
+	if strings.IndexByte(s, ' ') < 0 && strings.IndexByte(s, '\t') < 0 {
+		return s
+	}
+	return strings.Join(strings.Fields(s), "")
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
@@ -256,40 +279,62 @@ func ParseTime(s string) (hhmm string, ok bool) {
 }
 
 func parseTime(s string) (string, bool) {
-	s = strings.Join(strings.Fields(s), "")
-	if s == "" || len(s) > 30 {
+	t, ok := readTime(s)
+	if !ok {
 		return "", false
 	}
+	return t.String(), true
+}
+
+// clock is a time of day; sec is -1 when not given.
+type clock struct{ h, m, sec int }
+
+func (c clock) String() string {
+	if c.sec >= 0 {
+		return fmt.Sprintf("%02d:%02d:%02d", c.h, c.m, c.sec)
+	}
+	return fmt.Sprintf("%02d:%02d", c.h, c.m)
+}
+
+// readTime reads a normalised string as a time of day.
+func readTime(s string) (clock, bool) {
+	s = removeSpaces(s)
+	if s == "" || len(s) > 30 {
+		return clock{}, false
+	}
 	ampm := 0 // 1 morning, 2 afternoon
-	lower := strings.ToLower(s)
+	head, tail := "", ""
+	if len(s) >= 2 {
+		head, tail = strings.ToLower(s[:2]), strings.ToLower(s[len(s)-2:])
+	}
 	switch {
 	case strings.HasPrefix(s, "午前"):
 		ampm, s = 1, s[len("午前"):]
 	case strings.HasPrefix(s, "午後"):
 		ampm, s = 2, s[len("午後"):]
-	case strings.HasPrefix(lower, "am"):
+	case head == "am":
 		ampm, s = 1, s[2:]
-	case strings.HasPrefix(lower, "pm"):
+	case head == "pm":
 		ampm, s = 2, s[2:]
-	case strings.HasSuffix(lower, "am"):
+	case tail == "am":
 		ampm, s = 1, s[:len(s)-2]
-	case strings.HasSuffix(lower, "pm"):
+	case tail == "pm":
 		ampm, s = 2, s[:len(s)-2]
 	}
 	h, n, rest := readNumber(s)
 	if n == 0 || n > 2 {
-		return "", false
+		return clock{}, false
 	}
 	m, sec := 0, -1
 	switch {
 	case strings.HasPrefix(rest, ":"):
 		var ok bool
 		if m, rest, ok = twoDigits(rest[1:]); !ok {
-			return "", false
+			return clock{}, false
 		}
 		if strings.HasPrefix(rest, ":") {
 			if sec, rest, ok = twoDigits(rest[1:]); !ok {
-				return "", false
+				return clock{}, false
 			}
 		}
 	case strings.HasPrefix(rest, "時"):
@@ -302,25 +347,25 @@ func parseTime(s string) (string, bool) {
 			break
 		}
 		if m, n, rest = readNumber(rest); n == 0 || n > 2 || !strings.HasPrefix(rest, "分") {
-			return "", false
+			return clock{}, false
 		}
 		rest = rest[len("分"):]
 		if rest != "" {
 			if sec, n, rest = readNumber(rest); n == 0 || n > 2 || rest != "秒" {
-				return "", false
+				return clock{}, false
 			}
 			rest = ""
 		}
 	default:
-		return "", false
+		return clock{}, false
 	}
 	if rest != "" || m > 59 || sec > 59 {
-		return "", false
+		return clock{}, false
 	}
 	switch ampm {
 	case 1, 2:
 		if h > 12 {
-			return "", false
+			return clock{}, false
 		}
 		if h == 12 {
 			h = 0
@@ -330,12 +375,9 @@ func parseTime(s string) (string, bool) {
 		}
 	}
 	if h > 24 || h == 24 && (m != 0 || sec > 0) {
-		return "", false
+		return clock{}, false
 	}
-	if sec >= 0 {
-		return fmt.Sprintf("%02d:%02d:%02d", h, m, sec), true
-	}
-	return fmt.Sprintf("%02d:%02d", h, m), true
+	return clock{h, m, sec}, true
 }
 
 func twoDigits(s string) (int, string, bool) {

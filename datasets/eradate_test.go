@@ -164,3 +164,35 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseCell: the cell parsers never panic, and what they return reads
+// back as itself.
+func FuzzParseCell(f *testing.F) {
+	for _, s := range []string{"令和5年4月1日", "R05/04/01", "2023年1月31日（火）", "平成三十一年四月三十日", "午後3時30分", "3:00 PM",
+		"35°41'22.5\"", "北緯35度41分22.5秒", "▲1,234", "１，２３４．５", "○", "İam", "十十十時"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if iso, ok := ParseDate(s); ok {
+			in := iso
+			if len(iso) == 4 {
+				in += "年" // a bare year is not a date
+			}
+			if again, ok := ParseDate(in); !ok || again != iso {
+				t.Errorf("ParseDate(%q) = %q, which reads back as %q, %v", s, iso, again, ok)
+			}
+		}
+		if hm, ok := ParseTime(s); ok {
+			if again, ok := ParseTime(hm); !ok || again != hm {
+				t.Errorf("ParseTime(%q) = %q, which reads back as %q, %v", s, hm, again, ok)
+			}
+		}
+		if v, ok := ParseCoordinate(s); ok && (v < -180 || v > 180) {
+			t.Errorf("ParseCoordinate(%q) = %v", s, v)
+		}
+		for _, typ := range []ColumnType{TypeInteger, TypeNumber, TypeBoolean, TypeDate, TypeTime, TypeText} {
+			ParseValue(typ, s)
+		}
+		CoordinateColumns([]string{s, s + "経度"})
+	})
+}

@@ -69,12 +69,12 @@ func narrow(m uint8, s string) uint8 {
 		}
 	}
 	if m&canDate != 0 {
-		if _, ok := parseDate(s); !ok {
+		if _, ok := readDate(s); !ok {
 			m &^= canDate
 		}
 	}
 	if m&canTime != 0 {
-		if _, ok := parseTime(s); !ok {
+		if _, ok := readTime(s); !ok {
 			m &^= canTime
 		}
 	}
@@ -162,7 +162,9 @@ func ParseValue(t ColumnType, cell string) (v any, ok bool) {
 func normalizeCell(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			s = norm.NFKC.String(s)
+			if !norm.NFKC.IsNormalString(s[i:]) {
+				s = norm.NFKC.String(s)
+			}
 			break
 		}
 	}
@@ -234,12 +236,16 @@ func parseInteger(s string) (int64, bool) {
 func parseNumber(s string) (float64, bool) {
 	neg, s := splitSign(s)
 	intPart, frac, hasPoint := strings.Cut(s, ".")
-	digits := "0"
 	if intPart != "" {
-		var ok bool
-		if digits, ok = digitsWithSeparators(intPart); !ok || len(digits) > 15 {
+		digits, ok := digitsWithSeparators(intPart)
+		if !ok || len(digits) > 15 {
 			return 0, false
 		}
+		if len(digits) != len(intPart) { // thousands separators
+			s = digits + s[len(intPart):]
+		}
+	} else if !hasPoint {
+		return 0, false
 	}
 	if hasPoint {
 		if frac == "" {
@@ -250,11 +256,8 @@ func parseNumber(s string) (float64, bool) {
 				return 0, false
 			}
 		}
-		digits += "." + frac
-	} else if intPart == "" {
-		return 0, false
 	}
-	f, err := strconv.ParseFloat(digits, 64)
+	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		return 0, false
 	}
