@@ -26,11 +26,16 @@ import (
 
 // storedRecord is one stored record as scanned.
 type storedRecord struct {
-	row         int
-	props, geom []byte
-	hasPoint    bool
-	x, y        float64
+	row   int
+	props []byte
+	// geom is the record's GeoJSON geometry, or for a point "lon,lat" as
+	// SQLite prints the numbers, or empty: one column instead of three
+	// keeps the per-row cost of the scan (a cgo call per column) down.
+	geom []byte
 }
+
+// isPoint tells whether geom holds "lon,lat" rather than a GeoJSON object.
+func (r *storedRecord) isPoint() bool { return len(r.geom) > 0 && r.geom[0] != '{' }
 
 // rowWriter writes one export format: begin and end frame it, row writes
 // each record.
@@ -118,15 +123,12 @@ func geoJSONWriter(w io.Writer) *rowWriter {
 			bw.Write(num)
 			bw.WriteString(`,"geometry":`)
 			switch {
+			case r.isPoint():
+				bw.WriteString(`{"type":"Point","coordinates":[`)
+				bw.Write(r.geom)
+				bw.WriteString(`]}`)
 			case len(r.geom) > 0:
 				bw.Write(r.geom)
-			case r.hasPoint:
-				bw.WriteString(`{"type":"Point","coordinates":[`)
-				num = strconv.AppendFloat(num[:0], r.x, 'f', -1, 64)
-				num = append(num, ',')
-				num = strconv.AppendFloat(num, r.y, 'f', -1, 64)
-				bw.Write(num)
-				bw.WriteString(`]}`)
 			default:
 				bw.WriteString("null")
 			}
@@ -405,9 +407,12 @@ func scanJSONString(p []byte) (string, int, bool) {
 }
 
 // scan calls fn for each record of v in file order. The record's slices
-// are valid only during the call.
+// are valid only during the call. Rows are numbered 1..n in file order when
+// stored, so the scan counts them instead of reading the column.
 func (rs *Records) scan(ctx context.Context, v *catalog.Version, fn func(r *storedRecord) error) error {
-	rows, err := rs.DB.QueryContext(ctx, `SELECT row, props, geom, minx, miny FROM records WHERE version_id = ? ORDER BY row`, v.ID)
+	rows, err := rs.DB.QueryContext(ctx, `SELECT props,
+		CASE WHEN geom IS NOT NULL THEN geom WHEN minx IS NOT NULL THEN minx || ',' || miny END
+		FROM records WHERE version_id = ? ORDER BY row`, v.ID)
 	if err != nil {
 		return fmt.Errorf("read records: %w", err)
 	}
@@ -415,13 +420,13 @@ func (rs *Records) scan(ctx context.Context, v *catalog.Version, fn func(r *stor
 	var (
 		r           storedRecord
 		props, geom sql.RawBytes
-		x, y        sql.NullFloat64
 	)
 	for rows.Next() {
-		if err := rows.Scan(&r.row, &props, &geom, &x, &y); err != nil {
+		if err := rows.Scan(&props, &geom); err != nil {
 			return fmt.Errorf("read records: %w", err)
 		}
-		r.props, r.geom, r.hasPoint, r.x, r.y = props, geom, x.Valid, x.Float64, y.Float64
+		r.row++
+		r.props, r.geom = props, geom
 		if err := fn(&r); err != nil {
 			return err
 		}
