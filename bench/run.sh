@@ -48,5 +48,17 @@ echo "portal HTTP:   $(echo "$t1 - $t0" | bc) s, $(du -m "$work/out.geojson" | c
 echo "ogr2ogr GeoJSON: $(peak "$work/ogr2.txt")"
 
 echo "== GET /api/v1/datasets/{id}, 50 clients"
-"$work/load" -c 50 -d 30s http://127.0.0.1:18931/api/v1/datasets/public-facilities
+url=http://127.0.0.1:18931/api/v1/datasets/public-facilities
+echo "unpinned, Go load generator sharing both cores with the server:"
+"$work/load" -c 50 -d 30s "$url"
 kill "$server"; wait "$server" || true
+# The load generator needs a core of its own to measure the server and not
+# itself: the server on core 0, wrk (Debian package) on core 1.
+if command -v wrk >/dev/null && command -v taskset >/dev/null; then
+	taskset -c 0 "$work/portal" --addr 127.0.0.1:18931 --data "$work/data" 2>"$work/serve.log" &
+	server=$!
+	for _ in $(seq 100); do grep -q "listening on" "$work/serve.log" && break; sleep 0.2; done
+	echo "server on core 0, wrk -t1 -c50 on core 1:"
+	taskset -c 1 wrk -t1 -c50 -d30s --latency "$url" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors" || true
+	kill "$server"; wait "$server" || true
+fi
