@@ -152,10 +152,21 @@ func (d *Dataset) searchText() string {
 	return Fold(strings.Join(parts, "\n"))
 }
 
-// CountDownload adds one to a dataset's download counter.
-func (s *Store) CountDownload(ctx context.Context, datasetID int64) error {
-	if _, err := s.DB.ExecContext(ctx, `UPDATE datasets SET downloads = downloads + 1 WHERE id = ?`, datasetID); err != nil {
-		return fmt.Errorf("count download: %w", err)
+// AddDownloads adds counts to datasets' download counters, by dataset id,
+// in one transaction.
+func (s *Store) AddDownloads(ctx context.Context, counts map[int64]int64) error {
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("count downloads: %w", err)
+	}
+	defer tx.Rollback()
+	for id, n := range counts {
+		if _, err := tx.ExecContext(ctx, `UPDATE datasets SET downloads = downloads + ? WHERE id = ?`, n, id); err != nil {
+			return fmt.Errorf("count downloads: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("count downloads: %w", err)
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ type Store struct {
 // connection gets them.
 func Open(ctx context.Context, path string) (*Store, error) {
 	dsn := "file:" + filepath.ToSlash(path) +
-		"?_foreign_keys=on&_busy_timeout=5000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
+		"?_foreign_keys=on&_busy_timeout=15000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -101,9 +101,7 @@ func (s *Server) download(c *gin.Context, f datasets.Export, variant, contentTyp
 		c.Status(http.StatusOK)
 		return nil
 	}
-	if err := s.store.CountDownload(ctx, d.ID); err != nil {
-		s.log.Warn("count download", "err", err)
-	}
+	s.downloads.add(d.ID)
 	var w io.Writer = c.Writer
 	if acceptsGzip(c.Request) {
 		h.Set("Content-Encoding", "gzip")

@@ -25,14 +25,15 @@ type Config struct {
 
 // Server holds the portal's HTTP side.
 type Server struct {
-	store   *catalog.Store
-	files   *catalog.Files
-	records *datasets.Records
-	cfg     Config
-	log     *slog.Logger
-	pages   *template.Template
-	cache   *responseCache
-	engine  *gin.Engine
+	store     *catalog.Store
+	files     *catalog.Files
+	records   *datasets.Records
+	cfg       Config
+	log       *slog.Logger
+	pages     *template.Template
+	cache     *responseCache
+	downloads downloadCounter
+	engine    *gin.Engine
 }
 
 // New builds the server and parses its templates (a broken template fails

@@ -414,3 +414,22 @@ func TestDraftVersionsStayPrivate(t *testing.T) {
 		t.Errorf("draft records leaked into the download")
 	}
 }
+
+func TestDownloadsAreCounted(t *testing.T) {
+	ts := newTestServer(t)
+	for range 3 {
+		readAll(t, ts.get(t, "/api/v1/datasets/shisetsu/data.csv").Body)
+	}
+	// A conditional request that is answered 304 is not a download.
+	res := ts.get(t, "/api/v1/datasets/shisetsu/data.json")
+	readAll(t, res.Body)
+	ts.get(t, "/api/v1/datasets/shisetsu/data.json", "If-None-Match", res.Header.Get("ETag"))
+	ts.srv.flushDownloads(context.Background())
+	d, err := ts.store.DatasetBySlug(context.Background(), "shisetsu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Downloads != 4 {
+		t.Errorf("downloads = %d, want 4", d.Downloads)
+	}
+}

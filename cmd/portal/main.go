@@ -117,6 +117,12 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	bgCtx, stopBackground := context.WithCancel(context.Background())
+	bgDone := make(chan struct{})
+	go func() { srv.Run(bgCtx); close(bgDone) }()
+	// Stop the background work last, after the requests in flight, so that
+	// their download counts are written too.
+	defer func() { stopBackground(); <-bgDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(stderr, "listening on http://%s\n", ln.Addr())
