@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"net/http"
 
@@ -16,6 +17,8 @@ var templateFS embed.FS
 func parseTemplates() (*template.Template, error) {
 	return template.New("").Funcs(template.FuncMap{
 		"kindLabel": kindLabel,
+		"cell":      cellText,
+		"size":      humanSize,
 	}).ParseFS(templateFS, "templates/*.html")
 }
 
@@ -69,4 +72,35 @@ func (s *Server) home(c *gin.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "home.html", homeView{Total: total, Kinds: catalog.Kinds, Newest: newest, Popular: popular})
+}
+
+// cellText shows a record value: empty for null, as written otherwise.
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	}
+	return fmt.Sprint(v)
+}
+
+// humanSize writes a byte count the way a download button shows it.
+func humanSize(n int64) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	case n < 1<<30:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
 }

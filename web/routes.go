@@ -8,6 +8,8 @@ func (s *Server) routes() {
 
 	// Citizens' pages.
 	r.GET("/", s.wrap(s.home))
+	r.GET("/datasets", s.wrap(s.datasetsPage))
+	r.GET("/datasets/:id", s.wrap(s.datasetPage))
 
 	api := r.Group("/api/v1")
 	api.GET("/departments", s.wrap(s.listDepartments))

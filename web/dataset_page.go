@@ -1,0 +1,206 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/datasets"
+)
+
+// datasetsView is the dataset search page.
+type datasetsView struct {
+	Query       datasetQuery
+	Total       int
+	Items       []*catalog.Dataset
+	Facets      []facetView
+	Departments map[string]string
+	Prev, Next  string // links to the neighbouring pages, empty at the ends
+	Page, Pages int
+}
+
+type facetView struct {
+	Name   string
+	Label  string
+	Values []facetValue
+}
+
+type facetValue struct {
+	Value, Label string
+	Count        int
+	URL          string
+	Selected     bool
+}
+
+// facetLabels names the facets on the page, in display order.
+var facetLabels = []struct{ name, label string }{
+	{"kind", "種類"}, {"department", "担当課"}, {"theme", "分野"}, {"format", "形式"}, {"license", "ライセンス"}, {"tag", "キーワード"},
+}
+
+func (s *Server) datasetsPage(c *gin.Context) error {
+	var q datasetQuery
+	if err := c.ShouldBindQuery(&q); err != nil {
+		return catalog.Errorf(catalog.Invalid, "page and per_page must be numbers")
+	}
+	f, err := q.filter()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	items, total, facets, err := s.store.FindDatasets(ctx, f)
+	if err != nil {
+		return err
+	}
+	depts, err := s.departmentNames(c)
+	if err != nil {
+		return err
+	}
+	v := datasetsView{Query: q, Total: total, Items: items, Departments: depts, Page: q.Page,
+		Pages: max(1, (total+q.PerPage-1)/q.PerPage)}
+	base := c.Request.URL.Query()
+	link := func(change func(url.Values)) string {
+		u := url.Values{}
+		for k, vs := range base {
+			u[k] = append([]string(nil), vs...)
+		}
+		change(u)
+		return "/datasets?" + u.Encode()
+	}
+	if q.Page > 1 {
+		v.Prev = link(func(u url.Values) { u.Set("page", strconv.Itoa(q.Page-1)) })
+	}
+	if q.Page < v.Pages {
+		v.Next = link(func(u url.Values) { u.Set("page", strconv.Itoa(q.Page+1)) })
+	}
+	for _, fl := range facetLabels {
+		fv := facetView{Name: fl.name, Label: fl.label}
+		selected := base.Get(fl.name)
+		for value, n := range facets[fl.name] {
+			name := fl.name
+			val := value
+			fv.Values = append(fv.Values, facetValue{Value: value, Label: facetValueLabel(fl.name, value, depts), Count: n,
+				Selected: value == selected,
+				URL: link(func(u url.Values) {
+					u.Del("page")
+					if val == selected {
+						u.Del(name)
+					} else {
+						u.Set(name, val)
+					}
+				})})
+		}
+		sortFacet(fv.Values)
+		v.Facets = append(v.Facets, fv)
+	}
+	return s.render(c, http.StatusOK, "datasets.html", v)
+}
+
+func (s *Server) departmentNames(c *gin.Context) (map[string]string, error) {
+	ds, err := s.store.Departments(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for _, d := range ds {
+		m[d.Code] = d.NameJA
+	}
+	return m, nil
+}
+
+func facetValueLabel(facet, value string, depts map[string]string) string {
+	switch facet {
+	case "kind":
+		return kindLabel(catalog.Kind(value))
+	case "department":
+		if n, ok := depts[value]; ok {
+			return n
+		}
+	case "theme":
+		if t, ok := catalog.ThemeByCode(value); ok {
+			return t.TitleJA
+		}
+	case "license":
+		if l, ok := catalog.LicenseByID(value); ok {
+			return l.TitleJA
+		}
+	}
+	return value
+}
+
+// sortFacet orders values by count, then label, so the page is stable.
+func sortFacet(vs []facetValue) {
+	slices.SortFunc(vs, func(a, b facetValue) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Label, b.Label)
+	})
+}
+
+func recordsPage(offset int) datasets.RecordFilter {
+	return datasets.RecordFilter{Limit: previewRows, Offset: offset}
+}
+
+// decodeRecord reads a record for display, keeping numbers as written.
+func decodeRecord(raw json.RawMessage) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// datasetView is one dataset's page.
+type datasetView struct {
+	*datasetDetail
+	Department string
+	Preview    []map[string]any
+	PreviewURL string
+	Total      int
+	Offset     int
+	Prev, Next string
+}
+
+const previewRows = 20
+
+func (s *Server) datasetPage(c *gin.Context) error {
+	d, err := s.datasetDetail(c)
+	if err != nil {
+		return err
+	}
+	offset, err := intParam(c, "offset", 0, 0, 1<<40)
+	if err != nil {
+		return err
+	}
+	_, v, err := s.published(c)
+	if err != nil {
+		return err
+	}
+	raw, total, err := s.records.Find(c.Request.Context(), v, recordsPage(offset))
+	if err != nil {
+		return err
+	}
+	view := datasetView{datasetDetail: d, Department: d.DepartmentInfo.NameJA, Total: total, Offset: offset}
+	for _, r := range raw {
+		m, err := decodeRecord(r)
+		if err != nil {
+			return err
+		}
+		view.Preview = append(view.Preview, m)
+	}
+	if offset > 0 {
+		view.Prev = "/datasets/" + d.Slug + "?offset=" + strconv.Itoa(max(0, offset-previewRows)) + "#preview"
+	}
+	if offset+previewRows < total {
+		view.Next = "/datasets/" + d.Slug + "?offset=" + strconv.Itoa(offset+previewRows) + "#preview"
+	}
+	return s.render(c, http.StatusOK, "dataset.html", view)
+}
