@@ -26,7 +26,10 @@ type Store struct {
 
 // Open opens (creating if needed) the SQLite database at path and applies
 // the embedded migrations. The pragmas live in the DSN so that every pooled
-// connection gets them.
+// connection gets them. Writers wait up to 15 s for the write lock: an
+// import of a million rows holds it for a few seconds, and a second import
+// should queue behind it rather than fail; readers never wait (WAL), and
+// the request path does not write.
 func Open(ctx context.Context, path string) (*Store, error) {
 	dsn := "file:" + filepath.ToSlash(path) +
 		"?_foreign_keys=on&_busy_timeout=15000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
