@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -233,6 +234,8 @@ func parseInteger(s string) (int64, bool) {
 	return n, true
 }
 
+// parseNumber reads a normalised cell as ParseValue documents for numbers.
+// The standards' number fields read a different set (stdNumber).
 func parseNumber(s string) (float64, bool) {
 	neg, s := splitSign(s)
 	intPart, frac, hasPoint := strings.Cut(s, ".")
@@ -267,9 +270,24 @@ func parseNumber(s string) (float64, bool) {
 	return f, true
 }
 
-var booleans = map[string]bool{
-	"true": true, "yes": true, "はい": true, "有": true, "有り": true, "あり": true, "○": true, "◯": true, "〇": true,
-	"false": false, "no": false, "いいえ": false, "無": false, "無し": false, "なし": false, "×": false, "✕": false, "☓": false,
+// yesNoWords are the yes and no words, after NFKC and in lower case, that
+// both a boolean column (ParseValue) and a yes/no field of a standard
+// (Mapping.Extract) read. Each adds words of its own: see booleans and
+// stdFlagWords.
+var yesNoWords = map[string]bool{
+	"true": true, "yes": true, "有": true, "有り": true, "あり": true, "○": true, "◯": true, "〇": true,
+	"false": false, "no": false, "無": false, "無し": false, "なし": false, "×": false, "✕": false,
+}
+
+// booleans are the words of a boolean column: yesNoWords, はい, いいえ and
+// ☓. Not 0 and 1: a column of them is an integer column.
+var booleans = withWords(yesNoWords, map[string]bool{"はい": true, "いいえ": false, "☓": false})
+
+// withWords returns a new word list holding the words of both.
+func withWords(a, b map[string]bool) map[string]bool {
+	m := maps.Clone(a)
+	maps.Copy(m, b)
+	return m
 }
 
 func parseBool(s string) (bool, bool) {
