@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -325,5 +326,95 @@ func TestImportHugeFieldAmongManyRows(t *testing.T) {
 	}
 	if len(res.Problems) != 1 || res.Problems[0].Line != before+1 || !strings.Contains(res.Problems[0].Reason, "over the limit") {
 		t.Errorf("problems = %+v, want line %d", res.Problems, before+1)
+	}
+}
+
+func TestImportPhotosWithMetadataAndImages(t *testing.T) {
+	im := testImporter(t)
+	meta := "タイトル,撮影年月日,撮影場所,緯度,経度,画像ファイル\r\n" +
+		"駅前商店街,昭和40年,駅前,35.70,139.57,p1.jpg\r\n" +
+		"旧市役所,1960-05-01,中町,35.71,139.56,p2.jpg\r\n"
+	res, err := im.Import(context.Background(), ImportRequest{Slug: "photos", Kind: catalog.KindPhoto, Department: "bousai", Publish: true,
+		Files: []File{
+			{Name: "photos.csv", Data: strings.NewReader(meta)},
+			{Name: "p1.jpg", Data: strings.NewReader("\xff\xd8\xff fake jpeg 1")},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 2 {
+		t.Fatalf("rows = %d; %v", res.Rows, res.Problems)
+	}
+	warned := false
+	for _, p := range res.Problems {
+		warned = warned || (p.Line == 3 && p.Severity == SeverityWarning && strings.Contains(p.Reason, "p2.jpg"))
+	}
+	if !warned {
+		t.Errorf("no warning about the missing p2.jpg: %+v", res.Problems)
+	}
+	v, _ := recordsOf(t, im, "photos")
+	roles := map[string]string{}
+	for _, f := range v.Files {
+		roles[f.Name] = f.Role
+	}
+	if roles["photos.csv"] != "data" || roles["p1.jpg"] != "image" {
+		t.Errorf("files = %+v", v.Files)
+	}
+
+	// Images alone make one record each, titled by file name.
+	res, err = im.Import(context.Background(), ImportRequest{Slug: "loose", Kind: catalog.KindPhoto, Department: "bousai", Publish: true,
+		Files: []File{{Name: "a.jpg", Data: strings.NewReader("a")}, {Name: "b.png", Data: strings.NewReader("b")}}})
+	if err != nil || res.Rows != 2 {
+		t.Fatalf("images only: %v, %+v", err, res)
+	}
+	_, recs := recordsOf(t, im, "loose")
+	if recs[1]["画像ファイル"] != "b.png" {
+		t.Errorf("records = %v", recs)
+	}
+
+	// Images belong in photo datasets only.
+	_, err = im.Import(context.Background(), ImportRequest{Slug: "tbl", Kind: catalog.KindTable, Department: "bousai",
+		Files: []File{{Name: "a.jpg", Data: strings.NewReader("a")}}})
+	if catalog.KindOf(err) != catalog.Invalid {
+		t.Errorf("image in a table: %v", err)
+	}
+}
+
+func TestImportGSIEvacuationSitesWithHazards(t *testing.T) {
+	im := testImporter(t)
+	csv := "NO,共通ID,施設・場所名,住所,洪水,崖崩れ、土石流及び地滑り,高潮,地震,津波,大規模な火事,内水氾濫,火山現象,指定避難所との住所同一,緯度,経度,備考\r\n" +
+		"1,13203-001,第一小学校,東京都武蔵野市中町1-1,,,,1,,1,,,1,35.7071,139.5687,\r\n" +
+		"2,13203-002,中央公園,東京都武蔵野市中町2-2,1,,,1,,1,1,,,35.7100,139.5700,\r\n"
+	res, err := importBytes(t, im, catalog.KindEvacuation, "gsi", "gsi.csv", []byte(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != 2 || res.Standard != "指定緊急避難場所一覧" {
+		t.Fatalf("rows %d standard %q; %v", res.Rows, res.Standard, res.Problems)
+	}
+	var fields string
+	if err := im.Store.DB.QueryRow(`SELECT fields FROM records WHERE row = 2`).Scan(&fields); err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Name    string          `json:"name"`
+		Hazards map[string]bool `json:"hazards"`
+	}
+	if err := json.Unmarshal([]byte(fields), &f); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"flood": true, "landslide": false, "storm_surge": false, "earthquake": true,
+		"tsunami": false, "fire": true, "inland_flood": true, "volcano": false}
+	if f.Name != "中央公園" || len(f.Hazards) != 8 {
+		t.Fatalf("fields = %s", fields)
+	}
+	for k, w := range want {
+		if f.Hazards[k] != w {
+			t.Errorf("hazard %s = %v, want %v", k, f.Hazards[k], w)
+		}
+	}
+	d, _ := im.Store.DatasetBySlug(context.Background(), "gsi")
+	if !slices.Contains(d.Keywords, "自治体標準ODS") || !slices.Contains(d.Keywords, "指定緊急避難場所一覧") {
+		t.Errorf("keywords = %v", d.Keywords)
 	}
 }
