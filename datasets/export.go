@@ -352,6 +352,9 @@ func fastPropsCells(p []byte, names, cells []string) bool {
 			return false
 		}
 		i += n + 1
+		if i >= len(p) {
+			return false
+		}
 		switch c := p[i]; {
 		case c == '"':
 			v, n, ok := scanJSONString(p[i:])

@@ -1,6 +1,9 @@
 package datasets
 
 import (
+	"encoding/json"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -41,15 +44,42 @@ func TestPropsCells(t *testing.T) {
 }
 
 func TestAppendJSONStringRoundTrips(t *testing.T) {
-	for _, s := range []string{"", "東京都", "a\"b\\c", "tab\there", "ctl\x01\x1f", "line\u2028sep", "絵文字😀", "bad\xffbyte"} {
+	for _, s := range []string{"", "東京都", "a\"b\\c", "tab\there", "ctl\x01\x1f\x7f", "line\u2028sep\u2029", "絵文字😀", "bad\xffbyte", "</script>"} {
 		b := appendJSONString(nil, s)
-		got, n, ok := scanJSONString(b)
-		want := s
-		if s == "bad\xffbyte" {
-			want = "bad\ufffdbyte"
+		want := strings.ToValidUTF8(s, "\ufffd")
+		// encoding/json must read back exactly what was meant...
+		var std string
+		if !json.Valid(b) || json.Unmarshal(b, &std) != nil || std != want {
+			t.Errorf("%q -> %s: not valid JSON for %q (got %q)", s, b, want, std)
 		}
+		// ...no raw control or line-separator characters may remain...
+		if strings.ContainsAny(string(b), "\x00\x01\x1f\n\t\u2028\u2029") {
+			t.Errorf("%q -> %s: unescaped character", s, b)
+		}
+		// ...and the fast scanner agrees with encoding/json.
+		got, n, ok := scanJSONString(b)
 		if !ok || n != len(b) || got != want {
 			t.Errorf("%q -> %s -> %q (ok %v)", s, b, got, ok)
+		}
+	}
+}
+
+func TestFastPropsCellsRefusesTruncatedInput(t *testing.T) {
+	names := []string{"a", "b"}
+	for _, p := range []string{`{"a":`, `{"a"`, `{"a":"x",`, `{"a":"x","b":`, `{`, `{"a":1,"b":2`} {
+		if fastPropsCells([]byte(p), names, make([]string, 2)) {
+			t.Errorf("%s accepted", p)
+		}
+	}
+}
+
+func TestAppendValueNumbers(t *testing.T) {
+	for _, tt := range []struct {
+		v    any
+		want string
+	}{{1e300, "1e+300"}, {1.5e-9, "1.5e-09"}, {35.6812, "35.6812"}, {math.Copysign(0, -1), "-0"}, {int64(-12), "-12"}, {math.NaN(), "null"}, {true, "true"}} {
+		if got := string(appendValue(nil, tt.v)); got != tt.want {
+			t.Errorf("%v -> %s, want %s", tt.v, got, tt.want)
 		}
 	}
 }

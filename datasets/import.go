@@ -72,10 +72,11 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 				return catalog.VersionStats{}, err
 			}
 			st, err := plan.fill(w)
-			if cerr := w.Close(); err == nil {
-				err = cerr
+			if err != nil {
+				w.Abandon()
+				return st, err
 			}
-			return st, err
+			return st, w.Close()
 		})
 	if err != nil {
 		return nil, err

@@ -75,7 +75,6 @@ type csvPlan struct {
 	lat, lon int      // coordinate columns, -1 when none
 	mapping  *Mapping
 	probs    []Problem
-	refused  map[int]bool    // lines refused by the reader in the first pass
 	images   map[string]bool // uploaded image names, for photo metadata
 }
 
@@ -91,8 +90,7 @@ func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
 	if err != nil {
 		return nil, fileError(err)
 	}
-	p := &csvPlan{im: im, up: u, kind: kind, dialect: r.Dialect(), header: r.Header(), lat: -1, lon: -1,
-		refused: map[int]bool{}}
+	p := &csvPlan{im: im, up: u, kind: kind, dialect: r.Dialect(), header: r.Header(), lat: -1, lon: -1}
 	p.add(r.Problems()...)
 	if lat, lon, ok := CoordinateColumns(p.header); ok {
 		p.lat, p.lon = lat, lon
@@ -121,14 +119,13 @@ func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
 		allISO[i] = true
 	}
 	for {
-		line, cells, err := r.Read()
+		_, cells, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		var prob *Problem
 		if errors.As(err, &prob) {
 			p.add(*prob)
-			p.refused[line] = true
 			continue
 		}
 		if err != nil {
@@ -137,7 +134,7 @@ func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
 		good++
 		inf.Add(cells)
 		for i, c := range cells {
-			if allISO[i] && c != "" && !isoDate.MatchString(c) {
+			if allISO[i] && !isBlank(c) && !isoDate.MatchString(c) {
 				allISO[i] = false
 			}
 		}
@@ -147,11 +144,27 @@ func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
 	}
 	p.types = inf.Types()
 	p.derived = make([]bool, len(p.header))
+	// Derived columns must not take a name the file uses, nor the names the
+	// records API adds (_row, _geometry).
+	taken := map[string]bool{"_row": true, "_geometry": true}
+	for _, name := range p.header {
+		taken[name] = true
+	}
 	for i, name := range p.header {
+		if reservedColumn(name) {
+			renamed := uniqueName(name, 2, taken)
+			taken[renamed] = true
+			p.add(Problem{File: u.Name, Line: p.dialect.HeaderLine, Column: name, Severity: SeverityWarning,
+				Reason: fmt.Sprintf("the name %q is reserved by the API; the column is called %q", name, renamed)})
+			p.header[i] = renamed
+			name = renamed
+		}
 		p.columns = append(p.columns, Column{Name: name, Type: p.types[i]})
 		if p.types[i] == TypeDate && !allISO[i] {
 			p.derived[i] = true
-			p.columns = append(p.columns, Column{Name: name + "_ISO8601", Type: TypeDate, Derived: name})
+			iso := uniqueName(name+"_ISO8601", 1, taken)
+			taken[iso] = true
+			p.columns = append(p.columns, Column{Name: iso, Type: TypeDate, Derived: name})
 		}
 	}
 	for _, c := range p.columns {
@@ -331,6 +344,9 @@ func (p *csvPlan) props(b []byte, cells []string) []byte {
 		t := p.types[i]
 		if t == TypeDate {
 			// The date as written; its ISO form goes beside it.
+			if isBlank(cell) {
+				cell = ""
+			}
 			b = appendValue(b, cellOrNil(cell))
 			if p.derived[i] {
 				b = append(b, ',')
@@ -375,6 +391,11 @@ func appendValue(b []byte, v any) []byte {
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return append(b, "null"...)
+		}
+		// As encoding/json does: plain notation, but exponents for the very
+		// small and very large, so 1e300 stays 6 bytes, not 301.
+		if a := math.Abs(x); a != 0 && (a < 1e-6 || a >= 1e21) {
+			return strconv.AppendFloat(b, x, 'e', -1, 64)
 		}
 		return strconv.AppendFloat(b, x, 'f', -1, 64)
 	case bool:
@@ -435,3 +456,6 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// reservedColumn tells the names the records API uses for its own keys.
+func reservedColumn(name string) bool { return name == "_row" || name == "_geometry" }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/geo"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 )
@@ -17,6 +18,8 @@ type geoPlan struct {
 	table   *GeoTable
 	columns []Column
 	probs   []Problem
+	refused int      // features refused while reading, counted before probs is cut
+	props   []string // the property name behind each column
 }
 
 func (im *Importer) planGeoJSON(u upload) (*geoPlan, error) {
@@ -35,12 +38,31 @@ func (im *Importer) planGeoJSON(u upload) (*geoPlan, error) {
 		}
 		return nil, catalog.Errorf(catalog.Invalid, "%s: the collection has no features", u.Name)
 	}
-	p := &geoPlan{up: u, table: t, probs: probs}
+	p := &geoPlan{up: u, table: t, probs: probs, refused: countErrors(probs)}
 	if len(p.probs) > maxProblems {
-		p.probs = p.probs[:maxProblems]
+		// Keep the file-level warnings (no line) whatever else is cut.
+		var kept []Problem
+		for _, pr := range p.probs {
+			if pr.Line == 0 || len(kept) < maxProblems {
+				kept = append(kept, pr)
+			}
+		}
+		p.probs = kept
+	}
+	taken := map[string]bool{"_row": true, "_geometry": true}
+	for _, name := range t.Columns {
+		taken[name] = true
 	}
 	for _, name := range t.Columns {
-		p.columns = append(p.columns, Column{Name: name, Type: geoColumnType(t.Features, name)})
+		col := name
+		if reservedColumn(name) {
+			col = uniqueName(name, 2, taken)
+			taken[col] = true
+			p.probs = append(p.probs, Problem{File: u.Name, Column: name, Severity: SeverityWarning,
+				Reason: fmt.Sprintf("the property name %q is reserved by the API; the column is called %q", name, col)})
+		}
+		p.columns = append(p.columns, Column{Name: col, Type: geoColumnType(t.Features, name)})
+		p.props = append(p.props, name)
 	}
 	return p, nil
 }
@@ -82,7 +104,7 @@ func (p *geoPlan) encoding() Encoding  { return UTF8 }
 func (p *geoPlan) problems() []Problem { return p.probs }
 
 func (p *geoPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
-	st := catalog.VersionStats{Encoding: string(UTF8), Columns: p.columns, Refused: countErrors(p.probs)}
+	st := catalog.VersionStats{Encoding: string(UTF8), Columns: p.columns, Refused: p.refused}
 	var (
 		bounds orb.Bound
 		first  = true
@@ -97,7 +119,7 @@ func (p *geoPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
 			}
 			props = appendJSONString(props, c.Name)
 			props = append(props, ':')
-			v := f.Props[c.Name]
+			v := f.Props[p.props[i]]
 			switch v.(type) {
 			case nil, string, float64, bool:
 				props = appendValue(props, v)
@@ -112,20 +134,26 @@ func (p *geoPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
 		}
 		rec.Props = append(props, '}')
 		if f.Geometry != nil {
-			b := f.Geometry.Bound()
-			rec.HasBounds = true
-			rec.MinX, rec.MinY, rec.MaxX, rec.MaxY = b.Min[0], b.Min[1], b.Max[0], b.Max[1]
-			if _, isPoint := f.Geometry.(orb.Point); !isPoint {
-				g, err := json.Marshal(geojson.NewGeometry(f.Geometry))
+			// RFC 7946 §3.1.6: exterior rings counterclockwise, holes clockwise.
+			g := geo.Rewind(f.Geometry)
+			b := g.Bound()
+			if _, isPoint := g.(orb.Point); !isPoint {
+				g, err := json.Marshal(geojson.NewGeometry(g))
 				if err != nil {
 					return st, fmt.Errorf("feature %d: %w", f.Index, err)
 				}
 				rec.Geom = g
 			}
-			if first {
-				bounds, first = b, false
-			} else {
-				bounds = bounds.Union(b)
+			// An empty geometry (an empty MultiPoint, say) is kept, but has
+			// no bounds to store or to widen the dataset's extent with.
+			if !b.IsEmpty() {
+				rec.HasBounds = true
+				rec.MinX, rec.MinY, rec.MaxX, rec.MaxY = b.Min[0], b.Min[1], b.Max[0], b.Max[1]
+				if first {
+					bounds, first = b, false
+				} else {
+					bounds = bounds.Union(b)
+				}
 			}
 			st.HasGeometry = true
 		}

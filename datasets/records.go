@@ -63,9 +63,7 @@ func insertRecords(n int) string {
 }
 
 // Write queues one record; records are sent to SQLite a batch at a time.
-// The slices of r are copied by the driver when the batch is sent, so the
-// caller must not reuse them before the next Flush: Write keeps its own
-// string copies.
+// Write copies r's slices, so the caller may reuse them at once.
 func (w *recordWriter) Write(r *Record) error {
 	var fields, geom any
 	if r.Fields != nil {
@@ -87,6 +85,10 @@ func (w *recordWriter) Write(r *Record) error {
 	}
 	return nil
 }
+
+// Abandon releases the statement without sending what is pending: the
+// transaction is being rolled back anyway.
+func (w *recordWriter) Abandon() { w.full.Close() }
 
 // Close sends the last partial batch and releases the statement.
 func (w *recordWriter) Close() error {
@@ -123,20 +125,35 @@ type Records struct {
 func (rs *Records) Find(ctx context.Context, v *catalog.Version, f RecordFilter) ([]json.RawMessage, int, error) {
 	where := []string{"version_id = ?"}
 	args := []any{v.ID}
-	known := map[string]bool{}
+	known := map[string]ColumnType{}
 	for _, c := range v.Columns {
-		known[c.Name] = true
+		known[c.Name] = c.Type
 	}
 	for name, val := range f.Equals {
-		if !known[name] {
+		t, ok := known[name]
+		if !ok {
 			return nil, 0, catalog.Errorf(catalog.Invalid, "unknown column %q", name)
+		}
+		// Numbers and booleans compare by value (定員=80 matches 80.0, 有無=true
+		// matches true); everything else as text.
+		if typed, ok := ParseValue(t, val); ok && (t == TypeInteger || t == TypeNumber || t == TypeBoolean) {
+			if b, isBool := typed.(bool); isBool {
+				typed = 0
+				if b {
+					typed = 1
+				}
+			}
+			where = append(where, "json_extract(props, ?) = ?")
+			args = append(args, jsonPath(name), typed)
+			continue
 		}
 		where = append(where, "CAST(json_extract(props, ?) AS TEXT) = ?")
 		args = append(args, jsonPath(name), val)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		// props keeps text as written; match the query as typed and NFKC-folded.
-		where = append(where, `(props LIKE ? ESCAPE '\' OR props LIKE ? ESCAPE '\')`)
+		// The values only, not the keys; as typed and NFKC-folded.
+		where = append(where, `EXISTS (SELECT 1 FROM json_each(props) WHERE CAST(value AS TEXT) LIKE ? ESCAPE '\'
+			OR CAST(value AS TEXT) LIKE ? ESCAPE '\')`)
 		args = append(args, "%"+likeEscape(q)+"%", "%"+likeEscape(normalizeWidth(q))+"%")
 	}
 	if b := f.BBox; b != nil {
@@ -154,7 +171,7 @@ func (rs *Records) Find(ctx context.Context, v *catalog.Version, f RecordFilter)
 		if strings.HasPrefix(f.Sort, "-") {
 			dir = "DESC"
 		}
-		if !known[name] {
+		if _, ok := known[name]; !ok {
 			return nil, 0, catalog.Errorf(catalog.Invalid, "cannot sort by unknown column %q", name)
 		}
 		// The path is bound, not spliced: only the direction comes from a whitelist.
@@ -206,9 +223,10 @@ func withMeta(row int, props, geom []byte) json.RawMessage {
 	return b
 }
 
-// jsonPath quotes a column name as an SQLite JSON path ($."name").
+// jsonPath quotes a column name as an SQLite JSON path ($."name"), escaped
+// the way the key was stored.
 func jsonPath(name string) string {
-	return `$."` + strings.ReplaceAll(name, `"`, `\"`) + `"`
+	return "$." + string(appendJSONString(nil, name))
 }
 
 func likeEscape(s string) string {
