@@ -3,7 +3,7 @@
 #   1. import of a 1,000,000-row point CSV: portal import vs ogr2ogr -f GPKG
 #   2. export of it as GeoJSON: the portal over HTTP vs ogr2ogr CSV -> GeoJSON
 #   3. GET /api/v1/datasets/{id} on the demo at 50 concurrent clients
-# Needs: gdal-bin (ogr2ogr), GNU time (/usr/bin/time), curl.
+# Needs: gdal-bin (ogr2ogr), GNU time (/usr/bin/time), curl, bc.
 # Usage: bench/run.sh [ROWS]   (results go to stdout; copy them to docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."

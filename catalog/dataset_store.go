@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -109,7 +111,8 @@ func datasetBySlug(ctx context.Context, q querier, slug string) (*Dataset, error
 	return d, nil
 }
 
-// DatasetBySlug returns a dataset; a NotFound error when there is none.
+// DatasetBySlug returns a dataset; a NotFound error when there is none,
+// otherwise only internal errors.
 func (s *Store) DatasetBySlug(ctx context.Context, slug string) (*Dataset, error) {
 	return datasetBySlug(ctx, s.DB, slug)
 }
@@ -118,7 +121,9 @@ func insertDataset(ctx context.Context, tx *sql.Tx, d *Dataset) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO datasets (slug, title_ja, kind, department, license, issued, modified)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, d.Slug, d.TitleJA, d.Kind, d.Department, d.License, timeText(d.Issued), timeText(d.Modified))
 	if err != nil {
-		if strings.Contains(err.Error(), "FOREIGN KEY") {
+		// The one foreign key of datasets is the department.
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey {
 			return 0, Errorf(Invalid, "no department with code %q", d.Department)
 		}
 		return 0, fmt.Errorf("insert dataset %s: %w", d.Slug, err)
@@ -153,7 +158,8 @@ func (d *Dataset) searchText() string {
 }
 
 // AddDownloads adds counts to datasets' download counters, by dataset id,
-// in one transaction.
+// in one transaction: all are added or none. Errors are internal (the
+// database failed or was busy).
 func (s *Store) AddDownloads(ctx context.Context, counts map[int64]int64) error {
 	tx, err := s.DB.BeginTx(ctx, nil)
 	if err != nil {

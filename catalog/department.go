@@ -17,6 +17,7 @@ type Department struct {
 }
 
 // PutDepartment creates the department or updates its names and contacts.
+// Invalid without a code or a Japanese name; otherwise only internal errors.
 func (s *Store) PutDepartment(ctx context.Context, d Department) error {
 	if d.Code == "" || d.NameJA == "" {
 		return Errorf(Invalid, "a department needs a code and a Japanese name")
@@ -32,7 +33,8 @@ func (s *Store) PutDepartment(ctx context.Context, d Department) error {
 	return nil
 }
 
-// Departments lists every department by code.
+// Departments lists every department by code. Errors are internal (the
+// database failed).
 func (s *Store) Departments(ctx context.Context) ([]Department, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT code, name_ja, name_en, email, phone FROM departments ORDER BY code`)
 	if err != nil {
@@ -50,7 +52,8 @@ func (s *Store) Departments(ctx context.Context) ([]Department, error) {
 	return out, rows.Err()
 }
 
-// Department returns one department; a NotFound error when there is none.
+// Department returns one department; a NotFound error when there is none,
+// otherwise only internal errors.
 func (s *Store) Department(ctx context.Context, code string) (*Department, error) {
 	var d Department
 	err := s.DB.QueryRowContext(ctx, `SELECT code, name_ja, name_en, email, phone FROM departments WHERE code = ?`, code).

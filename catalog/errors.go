@@ -27,6 +27,8 @@ type Error struct {
 	Err     error  // the cause, logged, never shown
 }
 
+// Error is the message and the cause, for logs: it may hold detail that is
+// not for users (MessageOf gives what is).
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return e.Message + ": " + e.Err.Error()
@@ -34,6 +36,7 @@ func (e *Error) Error() string {
 	return e.Message
 }
 
+// Unwrap returns the cause, so errors.Is and errors.As see through an Error.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf makes an Error of kind k with a user-safe message.

@@ -22,7 +22,8 @@ var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // Put copies r to the store and returns its SHA-256 and size. The bytes go
 // to a temporary file that is synced and renamed into place, so a crash
 // never leaves a partial file under a hash name. More than limit bytes
-// (limit > 0) gives a TooLarge error and stores nothing.
+// (limit > 0) gives a TooLarge error and stores nothing; other errors are
+// internal (reading r or writing the disk failed).
 func (fs *Files) Put(r io.Reader, limit int64) (sum string, size int64, err error) {
 	tmpDir := filepath.Join(fs.Dir, "tmp")
 	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
@@ -72,14 +73,18 @@ func (fs *Files) Path(sum string) string {
 	return filepath.Join(fs.Dir, sum[:2], sum)
 }
 
-// Open opens a stored file; NotFound when the hash is malformed or absent.
+// Open opens a stored file. A malformed hash is NotFound (it names nothing
+// that could be stored); a well-formed one whose file is absent is an
+// Internal error, because the catalog refers to it: that is data lost from
+// the files folder, for an operator to see in the logs, not a client's
+// mistake.
 func (fs *Files) Open(sum string) (*os.File, error) {
 	if !hashPattern.MatchString(sum) {
 		return nil, Errorf(NotFound, "no stored file %q", sum)
 	}
 	f, err := os.Open(fs.Path(sum))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, &Error{Kind: NotFound, Message: "the stored file is missing", Err: err}
+		return nil, &Error{Kind: Internal, Message: "a stored file is missing", Err: err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open stored file: %w", err)

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -30,8 +31,10 @@ type Store struct {
 // import of a million rows holds it for a few seconds, and a second import
 // should queue behind it rather than fail; readers never wait (WAL), and
 // the request path does not write.
+//
+// Errors are internal: the file cannot be opened or a migration failed.
 func Open(ctx context.Context, path string) (*Store, error) {
-	dsn := "file:" + filepath.ToSlash(path) +
+	dsn := "file:" + uriPath(path) +
 		"?_foreign_keys=on&_busy_timeout=15000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
@@ -47,6 +50,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// uriPath writes a file path for a "file:" URI: SQLite reads '?' as the
+// start of the parameters, '#' as a fragment and '%' as an escape, and the
+// driver splits its own parameters at the first '?', so a data folder named
+// "a#b" or "x?y" would open another file or lose the pragmas.
+func uriPath(path string) string {
+	return (&url.URL{Path: filepath.ToSlash(path)}).EscapedPath()
 }
 
 // Close closes the database.

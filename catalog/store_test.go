@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -229,5 +231,105 @@ func TestFold(t *testing.T) {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestDraftDoesNotChangePublicStandardOrKeywords(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	meta := Dataset{Slug: "hinanjo", TitleJA: "避難所", Kind: KindTable, Department: "bousai", License: DefaultLicense,
+		Keywords: []string{"避難所"}}
+	stats := func(standard string, tags ...string) FillFunc {
+		return func(ctx context.Context, tx *sql.Tx, id int64) (VersionStats, error) {
+			return VersionStats{Standard: standard, Tags: tags}, nil
+		}
+	}
+	check := func(step, standard string, keywords []string) {
+		t.Helper()
+		d, err := s.DatasetBySlug(ctx, "hinanjo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Standard != standard {
+			t.Errorf("%s: standard %q, want %q", step, d.Standard, standard)
+		}
+		if diff := cmp.Diff(keywords, d.Keywords); diff != "" {
+			t.Errorf("%s: keywords (-want +got):\n%s", step, diff)
+		}
+	}
+	if _, _, err := s.AddVersion(ctx, NewVersion{Meta: meta, Publish: true}, stats("指定避難所一覧", "指定避難所一覧")); err != nil {
+		t.Fatal(err)
+	}
+	check("published", "指定避難所一覧", []string{"避難所", "指定避難所一覧"})
+	if _, _, err := s.AddVersion(ctx, NewVersion{Meta: meta}, stats("公共施設一覧", "公共施設一覧")); err != nil {
+		t.Fatal(err)
+	}
+	check("after a draft", "指定避難所一覧", []string{"避難所", "指定避難所一覧"})
+	if _, _, err := s.AddVersion(ctx, NewVersion{Meta: meta, Publish: true}, stats("公共施設一覧", "公共施設一覧")); err != nil {
+		t.Fatal(err)
+	}
+	check("published again", "公共施設一覧", []string{"避難所", "指定避難所一覧", "公共施設一覧"})
+}
+
+func TestFilesOpen(t *testing.T) {
+	fs := &Files{Dir: t.TempDir()}
+	sum, _, err := fs.Put(strings.NewReader("名称\n図書館\n"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := fs.Open(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	tests := []struct {
+		name string
+		sum  string
+		kind ErrorKind
+	}{
+		{"malformed", "../../etc/passwd", NotFound},
+		{"upper-case hex", strings.ToUpper(sum), NotFound},
+		// The catalog names it, but the bytes are gone: data loss, not a bad request.
+		{"missing on disk", strings.Repeat("ab", 32), Internal},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := fs.Open(tt.sum)
+			if err == nil || KindOf(err) != tt.kind {
+				t.Errorf("err = %v (kind %d), want kind %d", err, KindOf(err), tt.kind)
+			}
+		})
+	}
+}
+
+// TestOpenInAnyFolder opens databases in folders whose names mean something
+// in a URI: the file must land where asked, with the pragmas applied.
+func TestOpenInAnyFolder(t *testing.T) {
+	for _, name := range []string{"data#1", "what?data", "100%", "市 データ"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), name)
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "portal.db")
+			s, err := Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			var fk int
+			if err := s.DB.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil {
+				t.Fatal(err)
+			}
+			if fk != 1 {
+				t.Errorf("foreign_keys = %d: the DSN's pragmas were lost", fk)
+			}
+			if got := s.dbPath(t); got != path {
+				t.Errorf("database at %q, want %q", got, path)
+			}
+			if _, err := os.Stat(path); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

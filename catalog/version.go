@@ -71,7 +71,7 @@ type FillFunc func(ctx context.Context, tx *sql.Tx, versionID int64) (VersionSta
 // AddVersion creates the dataset if its slug is new, adds a version with the
 // next number, lets fill store its records, and publishes it if asked, all in
 // one transaction: when fill fails nothing is changed. Errors: Invalid for
-// bad metadata, Conflict when the slug belongs to a dataset of another kind
+// bad metadata or an unknown department, Conflict when the slug belongs to a dataset of another kind
 // or department, and whatever fill returns.
 func (s *Store) AddVersion(ctx context.Context, nv NewVersion, fill FillFunc) (*Dataset, *Version, error) {
 	if err := nv.Meta.validate(); err != nil {
@@ -136,11 +136,13 @@ func (s *Store) AddVersion(ctx context.Context, nv NewVersion, fill FillFunc) (*
 		return nil, nil, fmt.Errorf("add version: %w", err)
 	}
 
-	if st.Standard != "" {
-		d.Standard = st.Standard
-	}
-	d.Keywords = appendMissing(d.Keywords, st.Tags...)
 	if nv.Publish {
+		// What a file conforms to describes the published dataset: a draft
+		// must not change it before anyone has checked the draft.
+		if st.Standard != "" {
+			d.Standard = st.Standard
+		}
+		d.Keywords = appendMissing(d.Keywords, st.Tags...)
 		if _, err := tx.ExecContext(ctx, `UPDATE versions SET published = ? WHERE id = ?`, timeText(now), v.ID); err != nil {
 			return nil, nil, fmt.Errorf("add version: %w", err)
 		}
@@ -159,7 +161,8 @@ func (s *Store) AddVersion(ctx context.Context, nv NewVersion, fill FillFunc) (*
 	return d, v, nil
 }
 
-// Versions lists a dataset's versions, newest first, with their files.
+// Versions lists a dataset's versions, newest first, with their files. An
+// unknown dataset has none; errors are internal (the database failed).
 func (s *Store) Versions(ctx context.Context, datasetID int64) ([]*Version, error) {
 	rows, err := s.DB.QueryContext(ctx, versionSelect+` WHERE dataset_id = ? ORDER BY number DESC`, datasetID)
 	if err != nil {
@@ -186,7 +189,7 @@ func (s *Store) Versions(ctx context.Context, datasetID int64) ([]*Version, erro
 }
 
 // Version returns version n of a dataset with its files; NotFound when there
-// is no such version.
+// is no such version, otherwise only internal errors.
 func (s *Store) Version(ctx context.Context, datasetID int64, n int) (*Version, error) {
 	v, err := scanVersion(s.DB.QueryRowContext(ctx, versionSelect+` WHERE dataset_id = ? AND number = ?`, datasetID, n))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -261,7 +264,7 @@ type DistributionInfo struct {
 }
 
 // PutDistribution records the size and checksum of a version's generated
-// download in format.
+// download in format. Errors are internal (the database failed).
 func (s *Store) PutDistribution(ctx context.Context, versionID int64, format string, info DistributionInfo) error {
 	_, err := s.DB.ExecContext(ctx, `INSERT OR REPLACE INTO distributions (version_id, format, size, sha256) VALUES (?, ?, ?, ?)`,
 		versionID, format, info.Size, info.SHA256)
@@ -271,7 +274,8 @@ func (s *Store) PutDistribution(ctx context.Context, versionID int64, format str
 	return nil
 }
 
-// Distributions returns what is known of a version's generated downloads, by format.
+// Distributions returns what is known of a version's generated downloads, by
+// format (empty when nothing is). Errors are internal (the database failed).
 func (s *Store) Distributions(ctx context.Context, versionID int64) (map[string]DistributionInfo, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT format, size, sha256 FROM distributions WHERE version_id = ?`, versionID)
 	if err != nil {

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
@@ -54,7 +57,14 @@ type datasetQuery struct {
 	PerPage    int    `form:"per_page"`
 }
 
-const maxPerPage = 100
+// Limits of the dataset list's query. Every word of q is one more LIKE
+// over every dataset, so q is bounded; and no catalog has 10,000 pages.
+const (
+	maxPerPage = 100
+	maxPage    = 10_000
+	maxQRunes  = 200
+	maxQWords  = 16
+)
 
 func (q *datasetQuery) filter() (catalog.Filter, error) {
 	if q.Page == 0 {
@@ -63,8 +73,11 @@ func (q *datasetQuery) filter() (catalog.Filter, error) {
 	if q.PerPage == 0 {
 		q.PerPage = 20
 	}
-	if q.Page < 1 || q.PerPage < 1 || q.PerPage > maxPerPage {
-		return catalog.Filter{}, catalog.Errorf(catalog.Invalid, "page must be >= 1 and per_page between 1 and %d", maxPerPage)
+	if q.Page < 1 || q.Page > maxPage || q.PerPage < 1 || q.PerPage > maxPerPage {
+		return catalog.Filter{}, catalog.Errorf(catalog.Invalid, "page must be from 1 to %d and per_page from 1 to %d", maxPage, maxPerPage)
+	}
+	if utf8.RuneCountInString(q.Q) > maxQRunes || len(strings.Fields(q.Q)) > maxQWords {
+		return catalog.Filter{}, catalog.Errorf(catalog.Invalid, "q must be at most %d characters and %d words", maxQRunes, maxQWords)
 	}
 	if q.Kind != "" && !catalog.Kind(q.Kind).Valid() {
 		return catalog.Filter{}, catalog.Errorf(catalog.Invalid, "unknown kind %q", q.Kind)
@@ -126,10 +139,15 @@ type versionSummary struct {
 	OriginalURL string `json:"original_url"`
 }
 
-// published loads a dataset that citizens may see: a published one.
+// published loads the dataset of the route's {id} if citizens may see it.
 func (s *Server) published(c *gin.Context) (*catalog.Dataset, *catalog.Version, error) {
-	ctx := c.Request.Context()
-	d, err := s.store.DatasetBySlug(ctx, c.Param("id"))
+	return s.publishedBySlug(c.Request.Context(), c.Param("id"))
+}
+
+// publishedBySlug loads a dataset that citizens may see, a published one,
+// and its published version; NotFound for any other.
+func (s *Server) publishedBySlug(ctx context.Context, slug string) (*catalog.Dataset, *catalog.Version, error) {
+	d, err := s.store.DatasetBySlug(ctx, slug)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -144,26 +162,31 @@ func (s *Server) published(c *gin.Context) (*catalog.Dataset, *catalog.Version, 
 }
 
 func (s *Server) showDataset(c *gin.Context) error {
-	return s.cache.serveJSON(c, "dataset/"+c.Param("id"), func() (any, error) { return s.datasetDetail(c) })
+	slug := c.Param("id")
+	return s.cache.serveJSON(c, "dataset/"+slug, func(ctx context.Context) (any, error) {
+		d, _, err := s.datasetDetail(ctx, slug)
+		return d, err
+	})
 }
 
-func (s *Server) datasetDetail(c *gin.Context) (*datasetDetail, error) {
-	d, v, err := s.published(c)
+// datasetDetail loads a published dataset with everything its page and its
+// API answer show, and its published version.
+func (s *Server) datasetDetail(ctx context.Context, slug string) (*datasetDetail, *catalog.Version, error) {
+	d, v, err := s.publishedBySlug(ctx, slug)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ctx := c.Request.Context()
 	dept, err := s.store.Department(ctx, d.Department)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	versions, err := s.store.Versions(ctx, d.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	dists, err := s.distributions(c, d, v)
+	dists, err := s.distributions(ctx, d, v)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lic, _ := catalog.LicenseByID(d.License)
 	out := &datasetDetail{
@@ -177,7 +200,7 @@ func (s *Server) datasetDetail(c *gin.Context) (*datasetDetail, error) {
 		out.Versions = append(out.Versions, versionSummary{Version: vv,
 			OriginalURL: s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(vv.Number) + "/original"})
 	}
-	return out, nil
+	return out, v, nil
 }
 
 func (s *Server) showVersion(c *gin.Context) error {
@@ -189,7 +212,9 @@ func (s *Server) showVersion(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"version": v, "problems": v.Problems,
+	// The validation report (v.Problems) is for the department, on the
+	// admin pages; citizens see the counts (rows, refused) only.
+	c.JSON(http.StatusOK, gin.H{"version": v,
 		"original_url": s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(v.Number) + "/original"})
 	return nil
 }
@@ -213,8 +238,8 @@ func (s *Server) publicVersion(c *gin.Context, d *catalog.Dataset, n string) (*c
 
 // distributions lists the downloads of a dataset's published version with
 // their sizes and checksums where they are known.
-func (s *Server) distributions(c *gin.Context, d *catalog.Dataset, v *catalog.Version) ([]distribution, error) {
-	known, err := s.store.Distributions(c.Request.Context(), v.ID)
+func (s *Server) distributions(ctx context.Context, d *catalog.Dataset, v *catalog.Version) ([]distribution, error) {
+	known, err := s.store.Distributions(ctx, v.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +336,7 @@ func parseBBox(s string) (*catalog.BBox, error) {
 	var b catalog.BBox
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, bad
 		}
 		b[i] = f

@@ -172,15 +172,11 @@ type datasetView struct {
 const previewRows = 20
 
 func (s *Server) datasetPage(c *gin.Context) error {
-	d, err := s.datasetDetail(c)
-	if err != nil {
-		return err
-	}
 	offset, err := intParam(c, "offset", 0, 0, 1<<40)
 	if err != nil {
 		return err
 	}
-	_, v, err := s.published(c)
+	d, v, err := s.datasetDetail(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}

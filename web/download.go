@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,7 +67,8 @@ func (s *Server) downloadGeoJSON(c *gin.Context) error {
 
 // download streams an export of the published version with validators
 // (ETag, Last-Modified), conditional 304s, optional gzip, and a file name
-// that keeps the Japanese title (RFC 6266 filename*).
+// that keeps the Japanese title (RFC 6266 filename*). The download's headers
+// are set only once check has passed, so an error answer never carries them.
 func (s *Server) download(c *gin.Context, f datasets.Export, variant, contentType string,
 	write func(context.Context, io.Writer, *catalog.Version) error,
 	check func(context.Context, *catalog.Version) error) error {
@@ -77,14 +79,23 @@ func (s *Server) download(c *gin.Context, f datasets.Export, variant, contentTyp
 	if f.NeedsGeometry && !v.HasGeometry {
 		return catalog.Errorf(catalog.NotFound, "dataset %q has no geometry, so no GeoJSON", d.Slug)
 	}
-	// A version never changes, so its identity and the variant make a strong validator.
+	// A version never changes, so its identity and the variant make a strong
+	// validator; the gzip form is other bytes, so it gets its own.
 	etag := strongETag(d.Slug, strconv.FormatInt(v.ID, 10), f.Name, variant)
+	gzipped := acceptsGzip(c.Request)
+	sent := etag
+	if gzipped {
+		sent = gzipETag(etag)
+	}
 	h := c.Writer.Header()
-	h.Set("ETag", etag)
-	h.Set("Last-Modified", v.Created.UTC().Format(http.TimeFormat))
-	h.Set("Cache-Control", "public, max-age=300")
 	h.Set("Vary", "Accept-Encoding")
-	if notModified(c.Request, etag, v) {
+	validators := func() {
+		h.Set("ETag", sent)
+		h.Set("Last-Modified", v.Created.UTC().Format(http.TimeFormat))
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	if notModified(c.Request, v, etag, gzipETag(etag)) {
+		validators()
 		c.Status(http.StatusNotModified)
 		return nil
 	}
@@ -94,23 +105,27 @@ func (s *Server) download(c *gin.Context, f datasets.Export, variant, contentTyp
 			return err
 		}
 	}
+	validators()
 	ext := f.Name[strings.LastIndexByte(f.Name, '.'):]
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Disposition", contentDisposition(d.Slug+ext, d.TitleJA+ext))
+	if gzipped {
+		h.Set("Content-Encoding", "gzip")
+	}
+	c.Status(http.StatusOK)
 	if c.Request.Method == http.MethodHead {
-		c.Status(http.StatusOK)
 		return nil
 	}
 	s.downloads.add(d.ID)
-	var w io.Writer = c.Writer
-	if acceptsGzip(c.Request) {
-		h.Set("Content-Encoding", "gzip")
-		gz, _ := gzip.NewWriterLevel(c.Writer, gzip.BestSpeed)
-		defer gz.Close()
-		w = gz
+	if !gzipped {
+		return write(ctx, c.Writer, v)
 	}
-	c.Status(http.StatusOK)
-	return write(ctx, w, v)
+	gz, _ := gzip.NewWriterLevel(c.Writer, gzip.BestSpeed)
+	if err := write(ctx, gz, v); err != nil {
+		// No Close: its trailer would make a cut stream look complete.
+		return err
+	}
+	return gz.Close()
 }
 
 // downloadOriginal sends a version's uploaded file as it was uploaded: the
@@ -161,9 +176,14 @@ func (s *Server) downloadOriginal(c *gin.Context) error {
 	name := fmt.Sprintf("%s-v%d.zip", d.Slug, n)
 	h.Set("Content-Disposition", contentDisposition(name, name))
 	c.Status(http.StatusOK)
+	if c.Request.Method == http.MethodHead {
+		return nil
+	}
 	zw := zip.NewWriter(c.Writer)
 	for _, f := range files {
 		if err := s.addToZip(zw, f); err != nil {
+			// No Close: the central directory would make a cut archive
+			// look complete; fail cuts the connection instead.
 			return err
 		}
 	}
@@ -189,23 +209,37 @@ func strongETag(parts ...string) string {
 	return `"` + hex.EncodeToString(h[:12]) + `"`
 }
 
-// notModified applies RFC 9110's rules: If-None-Match wins over
-// If-Modified-Since.
-func notModified(r *http.Request, etag string, v *catalog.Version) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
-		for _, t := range strings.Split(inm, ",") {
-			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-			if t == etag || t == "*" {
-				return true
-			}
-		}
-		return false
+// gzipETag is the validator of the gzip form of the representation with etag.
+func gzipETag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gzip"` }
+
+// notModified applies RFC 9110's rules: If-None-Match (matching any of
+// etags) wins over If-Modified-Since.
+func notModified(r *http.Request, v *catalog.Version, etags ...string) bool {
+	if present, match := ifNoneMatch(r, etags...); present {
+		return match
 	}
 	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
 		t, err := http.ParseTime(ims)
 		return err == nil && !v.Created.Truncate(1e9).After(t)
 	}
 	return false
+}
+
+// ifNoneMatch tells whether r has an If-None-Match header and whether it
+// matches one of etags, with the weak comparison RFC 9110 (13.1.2) asks for
+// there: a W/ prefix is ignored, and * matches anything.
+func ifNoneMatch(r *http.Request, etags ...string) (present, match bool) {
+	inm := r.Header.Get("If-None-Match")
+	if inm == "" {
+		return false, false
+	}
+	for _, t := range strings.Split(inm, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || slices.Contains(etags, t) {
+			return true, true
+		}
+	}
+	return true, false
 }
 
 // acceptsGzip tells whether the client takes gzip (and did not refuse it with q=0).

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -41,25 +43,54 @@ var errorCode = map[catalog.ErrorKind]string{
 	catalog.TooLarge:     "too_large",
 }
 
+// statusClientClosed is nginx's "client closed request": never seen by the
+// client, it only tells the access log what happened.
+const statusClientClosed = 499
+
 // fail writes err as JSON ({"error": {"code", "message"}}) or as an HTML
 // page, by route. 5xx are logged with their detail and shown without it.
+//
+// A response that has already sent bytes cannot change its status: fail
+// then aborts the handler with http.ErrAbortHandler, so net/http cuts the
+// connection and the client sees a broken transfer (no final chunk, a
+// short body) instead of a download that merely looks complete.
 func (s *Server) fail(c *gin.Context, err error) {
+	if clientGone(c, err) {
+		// Not the server's failure: the client hung up (or the server is
+		// shutting down) while we worked for it.
+		s.log.Debug("request canceled", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		if c.Writer.Written() {
+			panic(http.ErrAbortHandler)
+		}
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	kind := catalog.KindOf(err)
 	status := errorStatus[kind]
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}
 	if c.Writer.Written() {
-		// A streamed response failed midway: the status is gone; cut the body.
-		c.Abort()
-		return
+		panic(http.ErrAbortHandler)
 	}
+	// The headers set for the answer that failed (a download's validators,
+	// name and type) must not describe the error.
+	h := c.Writer.Header()
+	for _, k := range []string{"ETag", "Last-Modified", "Content-Disposition", "Content-Encoding", "Content-Type"} {
+		h.Del(k)
+	}
+	h.Set("Cache-Control", "no-store")
 	msg := catalog.MessageOf(err)
 	if wantsHTML(c) {
 		s.renderError(c, status, msg)
 		return
 	}
 	c.AbortWithStatusJSON(status, gin.H{"error": gin.H{"code": errorCode[kind], "message": msg}})
+}
+
+// clientGone tells whether err comes from the request's context ending.
+func clientGone(c *gin.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil
 }
 
 // wantsHTML tells whether the request is for a citizens' page.

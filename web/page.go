@@ -14,8 +14,9 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-func parseTemplates() (*template.Template, error) {
+func parseTemplates(a *assets) (*template.Template, error) {
 	return template.New("").Funcs(template.FuncMap{
+		"asset":     a.path,
 		"kindLabel": kindLabel,
 		"cell":      cellText,
 		"size":      humanSize,
@@ -24,10 +25,21 @@ func parseTemplates() (*template.Template, error) {
 
 // kindLabel names a kind for citizens.
 func kindLabel(k catalog.Kind) string {
-	return map[catalog.Kind]string{
-		catalog.KindFacility: "施設", catalog.KindEvacuation: "避難所・避難場所", catalog.KindEvent: "イベント",
-		catalog.KindPhoto: "写真", catalog.KindLayer: "地図レイヤ", catalog.KindTable: "表",
-	}[k]
+	switch k {
+	case catalog.KindFacility:
+		return "施設"
+	case catalog.KindEvacuation:
+		return "避難所・避難場所"
+	case catalog.KindEvent:
+		return "イベント"
+	case catalog.KindPhoto:
+		return "写真"
+	case catalog.KindLayer:
+		return "地図レイヤ"
+	case catalog.KindTable:
+		return "表"
+	}
+	return ""
 }
 
 // render executes a page into a buffer first, so a failing template gives

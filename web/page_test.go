@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,5 +67,44 @@ func TestHomeAndDatasetPages(t *testing.T) {
 	missing := ts.page(t, "/datasets/nope", http.StatusNotFound)
 	if !strings.Contains(missing.Find("h1").Text(), "見つかりません") {
 		t.Errorf("404 page: %q", missing.Find("h1").Text())
+	}
+}
+
+// TestStylesheet: the CSP (default-src 'self') blocks inline styles, so the
+// pages link one embedded stylesheet under a content-hashed name.
+func TestStylesheet(t *testing.T) {
+	ts := newTestServer(t)
+	home := ts.page(t, "/", http.StatusOK)
+	if n := home.Find("style").Length(); n != 0 {
+		t.Errorf("%d inline <style> elements; the CSP blocks them", n)
+	}
+	if n := home.Find("[style]").Length(); n != 0 {
+		t.Errorf("%d inline style attributes; the CSP blocks them", n)
+	}
+	href, ok := home.Find(`head link[rel="stylesheet"]`).Attr("href")
+	if !ok || !regexp.MustCompile(`^/static/app\.[0-9a-f]{12}\.css$`).MatchString(href) {
+		t.Fatalf("stylesheet link %q", href)
+	}
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		req, _ := http.NewRequest(method, ts.URL+href, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := readAll(t, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") {
+			t.Errorf("%s %s: %d %s", method, href, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+			t.Errorf("%s %s: Cache-Control %q", method, href, cc)
+		}
+		if method == http.MethodGet && !strings.Contains(string(body), ".disaster") {
+			t.Errorf("GET %s: not the portal's stylesheet: %.100s", href, body)
+		}
+	}
+	// Another hash is not a stylesheet: old names are gone with their build.
+	if res := ts.get(t, "/static/app.000000000000.css"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown asset: %d", res.StatusCode)
 	}
 }

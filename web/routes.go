@@ -1,26 +1,38 @@
 package web
 
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// getHead are the methods of a read: every GET route answers HEAD too, with
+// the same headers and no body (net/http drops the body of a HEAD answer).
+var getHead = []string{http.MethodGet, http.MethodHead}
+
 // routes lists every route, grouped public / api.
 func (s *Server) routes() {
 	r := s.engine
+	get := func(g gin.IRoutes, path string, h handler) { g.Match(getHead, path, s.wrap(h)) }
 	r.NoRoute(s.notFound)
-	r.GET("/healthz", s.wrap(s.healthz))
+	get(r, "/healthz", s.healthz)
+	get(r, "/static/:name", s.static)
 
 	// Citizens' pages.
-	r.GET("/", s.wrap(s.home))
-	r.GET("/datasets", s.wrap(s.datasetsPage))
-	r.GET("/datasets/:id", s.wrap(s.datasetPage))
+	get(r, "/", s.home)
+	get(r, "/datasets", s.datasetsPage)
+	get(r, "/datasets/:id", s.datasetPage)
 
 	api := r.Group("/api/v1")
-	api.GET("/departments", s.wrap(s.listDepartments))
-	api.GET("/datasets", s.wrap(s.listDatasets))
-	api.GET("/datasets/:id", s.wrap(s.showDataset))
-	api.GET("/datasets/:id/records", s.wrap(s.listRecords))
-	api.GET("/datasets/:id/data.csv", s.wrap(s.downloadCSV))
-	api.GET("/datasets/:id/data.json", s.wrap(s.downloadJSON))
-	api.GET("/datasets/:id/data.geojson", s.wrap(s.downloadGeoJSON))
-	api.GET("/datasets/:id/versions/:n", s.wrap(s.showVersion))
-	api.GET("/datasets/:id/versions/:n/original", s.wrap(s.downloadOriginal))
-	api.GET("/licenses", s.wrap(s.listLicenses))
-	api.GET("/themes", s.wrap(s.listThemes))
+	get(api, "/departments", s.listDepartments)
+	get(api, "/datasets", s.listDatasets)
+	get(api, "/datasets/:id", s.showDataset)
+	get(api, "/datasets/:id/records", s.listRecords)
+	get(api, "/datasets/:id/data.csv", s.downloadCSV)
+	get(api, "/datasets/:id/data.json", s.downloadJSON)
+	get(api, "/datasets/:id/data.geojson", s.downloadGeoJSON)
+	get(api, "/datasets/:id/versions/:n", s.showVersion)
+	get(api, "/datasets/:id/versions/:n/original", s.downloadOriginal)
+	get(api, "/licenses", s.listLicenses)
+	get(api, "/themes", s.listThemes)
 }

@@ -31,15 +31,20 @@ type Server struct {
 	cfg       Config
 	log       *slog.Logger
 	pages     *template.Template
+	assets    *assets
 	cache     *responseCache
 	downloads downloadCounter
 	engine    *gin.Engine
 }
 
-// New builds the server and parses its templates (a broken template fails
-// here, at start, not on a request).
+// New builds the server, hashes its static files and parses its templates
+// (a broken template fails here, at start, not on a request).
 func New(store *catalog.Store, files *catalog.Files, cfg Config, log *slog.Logger) (*Server, error) {
-	pages, err := parseTemplates()
+	static, err := loadAssets()
+	if err != nil {
+		return nil, fmt.Errorf("static files: %w", err)
+	}
+	pages, err := parseTemplates(static)
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
@@ -51,6 +56,7 @@ func New(store *catalog.Store, files *catalog.Files, cfg Config, log *slog.Logge
 		cfg:     cfg,
 		log:     log,
 		pages:   pages,
+		assets:  static,
 		cache:   newResponseCache(time.Second),
 	}
 	gin.SetMode(gin.ReleaseMode)
@@ -76,8 +82,9 @@ func (s *Server) recovery(c *gin.Context) {
 	c.Next()
 }
 
-// accessLog logs each request at debug level (errors at info). The level
-// is checked first: on the hot path a disabled log line costs nothing.
+// accessLog logs each request at debug level (5xx at warn: the error itself
+// is logged at error level by fail). The level is checked first: on the hot
+// path a disabled log line costs nothing.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()

@@ -9,9 +9,12 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -140,6 +143,25 @@ func TestDatasetListAndDetail(t *testing.T) {
 	if res := ts.get(t, "/api/v1/datasets?per_page=1000"); res.StatusCode != 400 {
 		t.Errorf("per_page=1000: status %d", res.StatusCode)
 	}
+	// Bounded queries: each word of q is one more scan of the catalog.
+	words := func(n int) string { return url.QueryEscape(strings.TrimSpace(strings.Repeat("施設 ", n))) }
+	for _, tt := range []struct {
+		query  string
+		status int
+	}{
+		{"q=" + url.QueryEscape(strings.Repeat("あ", 200)), 200},
+		{"q=" + url.QueryEscape(strings.Repeat("あ", 201)), 400},
+		{"q=" + words(16), 200},
+		{"q=" + words(17), 400},
+		{"page=10000", 200},
+		{"page=10001", 400},
+	} {
+		for _, path := range []string{"/api/v1/datasets?", "/datasets?"} {
+			if res := ts.get(t, path+tt.query); res.StatusCode != tt.status {
+				t.Errorf("%s%.40s: status %d, want %d", path, tt.query, res.StatusCode, tt.status)
+			}
+		}
+	}
 
 	var d struct {
 		ID            string `json:"id"`
@@ -216,7 +238,8 @@ func TestRecordsPagingFiltersAndBBox(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"?limit=0", "?limit=x", "?bbox=1,2,3", "?bbox=139,36,138,35", "?nosuchcolumn=1", "?sort=nosuch"} {
+	for _, bad := range []string{"?limit=0", "?limit=x", "?bbox=1,2,3", "?bbox=139,36,138,35", "?nosuchcolumn=1", "?sort=nosuch",
+		"?bbox=NaN,35,139.6,36", "?bbox=139,35,NaN,36", "?bbox=-Inf,35,139.6,36", "?bbox=139,35,139.6,%2BInf", "?bbox=139,35,139.6,1e400"} {
 		if res := ts.get(t, "/api/v1/datasets/shisetsu/records"+bad); res.StatusCode != 400 {
 			t.Errorf("%s: status %d, want 400", bad, res.StatusCode)
 		}
@@ -253,6 +276,15 @@ func TestCSVDownload(t *testing.T) {
 	decode(t, res, &e)
 	if res.StatusCode != 400 || !strings.Contains(e.Error.Message, `"𠮷" (row 1, column 名前)`) {
 		t.Errorf("unmappable: %d %s", res.StatusCode, e.Error.Message)
+	}
+	// The error is not the download: none of its headers.
+	for _, h := range []string{"ETag", "Last-Modified", "Content-Disposition"} {
+		if v := res.Header.Get(h); v != "" {
+			t.Errorf("unmappable: the 400 carries %s: %s", h, v)
+		}
+	}
+	if ct, cc := res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"); !strings.HasPrefix(ct, "application/json") || cc != "no-store" {
+		t.Errorf("unmappable: Content-Type %s, Cache-Control %s", ct, cc)
 	}
 	res = ts.get(t, "/api/v1/datasets/gaiji/data.csv?encoding=shift_jis&unmappable=replace")
 	sjis := readAll(t, res.Body)
@@ -412,6 +444,13 @@ func TestDraftVersionsStayPrivate(t *testing.T) {
 	}
 	if body := readAll(t, ts.get(t, "/api/v1/datasets/shisetsu/data.csv").Body); strings.Contains(string(body), "未公開") {
 		t.Errorf("draft records leaked into the download")
+	}
+	// A published version is public, its validation report is not.
+	var v map[string]json.RawMessage
+	res := ts.get(t, "/api/v1/datasets/shisetsu/versions/1")
+	decode(t, res, &v)
+	if _, ok := v["problems"]; ok || res.StatusCode != 200 || v["version"] == nil {
+		t.Errorf("version 1: %d, keys %v", res.StatusCode, slices.Collect(maps.Keys(v)))
 	}
 }
 

@@ -55,20 +55,19 @@ func (c *Config) flags(fs *flag.FlagSet, serve bool) {
 	if serve {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (env PORTAL_ADDR)")
 		fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo catalog into an empty data folder (env PORTAL_DEMO)")
-		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in absolute links (env PORTAL_BASE_URL; default http://ADDR)")
+		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in absolute links (env PORTAL_BASE_URL; default http:// and the address listened on)")
 	}
 }
 
-// Validate checks the settings after every overlay and fills derived defaults.
+// Validate checks the settings after every overlay. An empty BaseURL stays
+// empty: serve derives it from the address it actually listens on (":0"
+// and "0.0.0.0:8080" are not addresses to link to).
 func (c *Config) Validate() error {
 	if c.Data == "" {
 		return fmt.Errorf("--data must name a folder")
 	}
 	if c.MaxUploadMB <= 0 {
 		return fmt.Errorf("--max-upload-mb must be positive")
-	}
-	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
 	}
 	return nil
 }

@@ -16,14 +16,13 @@ import (
 // an upload through the admin pages would, and publishes it.
 func importFiles(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	cfg.flags(fs, false)
 	dept := fs.String("department", "", "code of the publishing department (required)")
 	kind := fs.String("kind", "", "facility, evacuation, event, photo, layer or table (required)")
 	slug := fs.String("slug", "", "dataset id; an existing id gets a new version")
 	title := fs.String("title", "", "Japanese title of a new dataset (default: the first file's name)")
 	draft := fs.Bool("draft", false, "keep the new version as a draft instead of publishing it")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {

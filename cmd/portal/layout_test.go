@@ -15,6 +15,7 @@ func TestDependenciesPointOneWay(t *testing.T) {
 		"catalog":  {"web", "datasets", "geo", "search", "cmd/portal"},
 		"datasets": {"web", "cmd/portal"},
 		"geo":      {"catalog", "datasets", "web", "search", "cmd/portal"},
+		"search":   {"web", "cmd/portal", "datasets"},
 		"web":      {"cmd/portal"},
 	}
 	for pkg, bad := range forbidden {

@@ -32,7 +32,8 @@ func main() {
 }
 
 const usage = `usage: portal [serve] [flags]
-       portal import --data DIR --department CODE --kind KIND [--slug SLUG] [--title TITLE] FILE...`
+       portal import --data DIR --department CODE --kind KIND [--slug SLUG] [--title TITLE] FILE...
+       portal help | portal COMMAND -h`
 
 // run dispatches to a subcommand; serve is the default.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stderr io.Writer) error {
@@ -40,20 +41,46 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	var sub func(context.Context, Config, []string, io.Writer) error
+	switch cmd {
+	case "serve":
+		sub = serve
+	case "import":
+		sub = importFiles
+	case "help":
+		fmt.Fprintln(stderr, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q (portal help lists them)", cmd)
+	}
 	cfg := defaultConfig()
 	if err := cfg.envOverlay(getenv); err != nil {
 		return err
 	}
-	switch cmd {
-	case "serve":
-		return serve(ctx, cfg, args, stderr)
-	case "import":
-		return importFiles(ctx, cfg, args, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprintln(stderr, usage)
-		return nil
+	if err := sub(ctx, cfg, args, stderr); err != nil && !errors.Is(err, errHelp) {
+		return err
 	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	return nil
+}
+
+// errHelp is returned by a subcommand that has printed its help (-h).
+var errHelp = errors.New("help printed")
+
+// parseFlags parses a subcommand's flags. The flag package's own output
+// (the error, then every flag) is turned off: an error is one line, printed
+// by main; -h prints the usage and the flags and gives errHelp.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stderr, usage)
+		fmt.Fprintf(stderr, "\nflags of %s:\n", fs.Name())
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
+		return errHelp
+	}
+	return err
 }
 
 // app is the wiring every subcommand shares.
@@ -80,14 +107,26 @@ func openApp(ctx context.Context, cfg Config) (*app, error) {
 }
 
 func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
+	// Signals first: SIGTERM while the demo loads stops it too.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	cfg.flags(fs, true)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
+	}
+	// Listen before the slow work, so that a bad --addr fails at once, and
+	// before web.New, so that ":0" works and links use the real address.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = baseURL(ln.Addr())
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a, err := openApp(ctx, cfg)
@@ -97,15 +136,16 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	defer a.store.Close()
 	if cfg.Demo {
 		if err := loadDemo(ctx, a, log); err != nil {
+			if ctx.Err() != nil {
+				// Stopped while loading: each dataset is its own transaction,
+				// and the next start completes the demo.
+				log.Info("stopped while loading the demo catalog")
+				return nil
+			}
 			return fmt.Errorf("demo catalog: %w", err)
 		}
 	}
 	srv, err := web.New(a.store, a.files, web.Config{BaseURL: cfg.BaseURL}, log)
-	if err != nil {
-		return err
-	}
-	// Listen first, so that ":0" works and the address printed is the real one.
-	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
@@ -115,8 +155,6 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 		ReadTimeout:       5 * time.Minute, // uploads of up to the limit on slow lines
 		IdleTimeout:       2 * time.Minute,
 	}
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 	bgCtx, stopBackground := context.WithCancel(context.Background())
 	bgDone := make(chan struct{})
 	go func() { srv.Run(bgCtx); close(bgDone) }()
@@ -131,6 +169,9 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 		return err
 	case <-ctx.Done():
 	}
+	// From here a second Ctrl-C kills the process at once, as it would
+	// without our handler, for when the graceful stop takes too long.
+	stop()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
@@ -139,22 +180,75 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	return nil
 }
 
-// loadDemo fills an empty catalog with the sample city.
+// baseURL is the default public URL for the address the server listens on:
+// a wildcard address (0.0.0.0, [::]) is not one a browser can visit, so
+// links name the loopback address with the real port instead.
+func baseURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+// loadDemo fills an empty catalog with the sample city, and completes a
+// demo that an earlier start left half-loaded: each dataset is imported in
+// its own transaction, so a crash or a Ctrl-C can stop between two. Only
+// what is missing is added: departments that exist keep what an admin may
+// have edited, datasets that exist are skipped. A catalog holding anything
+// that is not from the demo (another department or dataset) is a city's
+// own and is left alone, as the contract asks ("on an empty data folder").
 func loadDemo(ctx context.Context, a *app, log *slog.Logger) error {
-	depts, err := a.store.Departments(ctx)
-	if err != nil || len(depts) > 0 {
+	have, err := a.store.Departments(ctx)
+	if err != nil {
 		return err
 	}
-	for _, d := range demo.Departments() {
-		if err := a.store.PutDepartment(ctx, d); err != nil {
-			return err
+	depts := demo.Departments()
+	isDemoDept := map[string]bool{}
+	for _, d := range depts {
+		isDemoDept[d.Code] = true
+	}
+	haveDept := map[string]bool{}
+	for _, d := range have {
+		if !isDemoDept[d.Code] {
+			return nil
 		}
+		haveDept[d.Code] = true
 	}
 	reqs, err := demo.Requests(a.store.Now())
 	if err != nil {
 		return err
 	}
+	isDemoSlug := map[string]bool{}
 	for _, r := range reqs {
+		isDemoSlug[r.Slug] = true
+	}
+	existing, _, _, err := a.store.FindDatasets(ctx, catalog.Filter{Status: "any"})
+	if err != nil {
+		return err
+	}
+	haveSlug := map[string]bool{}
+	for _, d := range existing {
+		if !isDemoSlug[d.Slug] {
+			return nil
+		}
+		haveSlug[d.Slug] = true
+	}
+	for _, d := range depts {
+		if haveDept[d.Code] {
+			continue
+		}
+		if err := a.store.PutDepartment(ctx, d); err != nil {
+			return err
+		}
+	}
+	for _, r := range reqs {
+		if haveSlug[r.Slug] {
+			continue
+		}
 		res, err := a.importer.Import(ctx, r)
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.Slug, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -65,6 +66,7 @@ func TestServeDemoAndStopOnSIGTERM(t *testing.T) {
 		Items []struct {
 			ID   string `json:"id"`
 			Kind string `json:"kind"`
+			URL  string `json:"url"`
 		} `json:"items"`
 	}
 	body, _ := io.ReadAll(res.Body)
@@ -75,6 +77,11 @@ func TestServeDemoAndStopOnSIGTERM(t *testing.T) {
 	kinds := map[string]bool{}
 	for _, it := range list.Items {
 		kinds[it.Kind] = true
+		// Without --base-url, links name the address really listened on
+		// (":0" is not a port to link to).
+		if want := base + "/api/v1/datasets/" + it.ID; it.URL != want {
+			t.Errorf("%s: url %q, want %q", it.ID, it.URL, want)
+		}
 	}
 	for _, k := range []string{"facility", "evacuation", "event", "photo"} {
 		if !kinds[k] {
@@ -114,15 +121,22 @@ func TestImportCommand(t *testing.T) {
 	}
 	// Start once with the demo to create the departments, then import.
 	srv := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", data)
-	stderr, _ := srv.StderrPipe()
+	stderr, err := srv.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
 	sc := bufio.NewScanner(stderr)
 	for sc.Scan() && !strings.HasPrefix(sc.Text(), "listening on") {
 	}
-	srv.Process.Signal(syscall.SIGTERM)
-	srv.Wait()
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Wait(); err != nil {
+		t.Fatalf("server with the demo: %v", err)
+	}
 
 	out, err = run("import", "--data", data, "--department", "kenkou", "--kind", "table", "--slug", "saitama-aed",
 		"--title", "さいたま市AED", "../../../shared/data/real-csv/saitama_aed.csv")
@@ -143,5 +157,54 @@ func TestImportCommand(t *testing.T) {
 	out, err = run("frobnicate")
 	if err == nil || !strings.Contains(out, "unknown command") {
 		t.Errorf("unknown command: %v %q", err, out)
+	}
+}
+
+// TestHelpAndBadFlags: help is a success; a mistake is one line and exit 1.
+func TestHelpAndBadFlags(t *testing.T) {
+	bin := buildPortal(t)
+	data := filepath.Join(t.TempDir(), "data")
+	tests := []struct {
+		name string
+		args []string
+		ok   bool
+		want string // in the output; for a failure, its one line
+	}{
+		{"-h", []string{"-h"}, true, "usage: portal"},
+		{"--help", []string{"--help"}, true, "usage: portal"},
+		{"help", []string{"help"}, true, "usage: portal"},
+		{"serve -h", []string{"serve", "-h"}, true, "-base-url"},
+		{"import -h", []string{"import", "-h"}, true, "-department"},
+		{"bad flag", []string{"--nosuch", "--data", data}, false, "portal: flag provided but not defined: -nosuch"},
+		{"bad flag value", []string{"--demo=perhaps", "--data", data}, false, "portal: invalid boolean value"},
+		{"bad import flag", []string{"import", "--nosuch"}, false, "portal: flag provided but not defined: -nosuch"},
+		{"unknown command", []string{"frobnicate"}, false, `portal: unknown command "frobnicate"`},
+		{"bad address", []string{"--addr", "127.0.0.1:99999", "--data", data}, false, "portal: listen tcp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr strings.Builder
+			cmd := exec.Command(bin, tt.args...)
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			out := stderr.String()
+			if tt.ok {
+				if err != nil || !strings.Contains(out, tt.want) {
+					t.Errorf("err %v, output %q; want exit 0 and %q", err, out, tt.want)
+				}
+				return
+			}
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Errorf("err %v, want exit status 1", err)
+			}
+			if strings.Count(out, "\n") != 1 || !strings.HasPrefix(out, tt.want) || stdout.Len() != 0 {
+				t.Errorf("stderr %q, stdout %q; want one line starting %q", out, stdout.String(), tt.want)
+			}
+		})
+	}
+	// Nothing above was a start: no data folder was made.
+	if _, err := os.Stat(data); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a failed start left %s: %v", data, err)
 	}
 }

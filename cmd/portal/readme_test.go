@@ -39,11 +39,21 @@ func TestREADMEAPITour(t *testing.T) {
 
 	bin := buildPortal(t)
 	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"))
-	stderr, _ := cmd.StderrPipe()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	defer func() {
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Errorf("SIGTERM: %v", err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("exit after SIGTERM: %v", err)
+		}
+	}()
 	base := ""
 	sc := bufio.NewScanner(stderr)
 	deadline := time.Now().Add(60 * time.Second)
