@@ -19,19 +19,37 @@ type Files struct {
 
 var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// Put copies r to the store and returns its SHA-256 and size. The bytes go
-// to a temporary file that is synced and renamed into place, so a crash
-// never leaves a partial file under a hash name. More than limit bytes
-// (limit > 0) gives a TooLarge error and stores nothing; other errors are
-// internal (reading r or writing the disk failed).
+// Staged is an upload written and synced to a temporary file, its hash
+// known, not yet under its hash name.
+type Staged struct {
+	SHA256 string
+	Size   int64
+	tmp    string
+}
+
+// Put stores r and returns its SHA-256 and size: Stage, then Commit.
 func (fs *Files) Put(r io.Reader, limit int64) (sum string, size int64, err error) {
+	st, err := fs.Stage(r, limit)
+	if err != nil {
+		return "", 0, err
+	}
+	if err := fs.Commit(st); err != nil {
+		return "", 0, err
+	}
+	return st.SHA256, st.Size, nil
+}
+
+// Stage copies r to a temporary file, hashing it, and syncs it. More than
+// limit bytes (limit > 0) gives a TooLarge error and keeps nothing; other
+// errors are internal (reading r or writing the disk failed).
+func (fs *Files) Stage(r io.Reader, limit int64) (st *Staged, err error) {
 	tmpDir := filepath.Join(fs.Dir, "tmp")
 	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return nil, fmt.Errorf("store file: %w", err)
 	}
 	tmp, err := os.CreateTemp(tmpDir, "upload-*")
 	if err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return nil, fmt.Errorf("store file: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -44,28 +62,36 @@ func (fs *Files) Put(r io.Reader, limit int64) (sum string, size int64, err erro
 	if limit > 0 {
 		src = io.LimitReader(r, limit+1)
 	}
-	size, err = io.Copy(io.MultiWriter(tmp, h), src)
+	size, err := io.Copy(io.MultiWriter(tmp, h), src)
 	if err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return nil, fmt.Errorf("store file: %w", err)
 	}
 	if limit > 0 && size > limit {
-		return "", 0, &Error{Kind: TooLarge, Message: fmt.Sprintf("the file is larger than the limit of %d MB", limit>>20)}
+		return nil, &Error{Kind: TooLarge, Message: fmt.Sprintf("the file is larger than the limit of %d MB", limit>>20)}
 	}
 	if err = tmp.Sync(); err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return nil, fmt.Errorf("store file: %w", err)
 	}
 	if err = tmp.Close(); err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+		return nil, fmt.Errorf("store file: %w", err)
 	}
-	sum = hex.EncodeToString(h.Sum(nil))
-	dst := fs.Path(sum)
-	if err = os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+	return &Staged{SHA256: hex.EncodeToString(h.Sum(nil)), Size: size, tmp: tmp.Name()}, nil
+}
+
+// Commit renames a staged file to its hash name, so a crash never leaves
+// a partial file under a hash name. The same bytes stored twice end up as
+// one file.
+func (fs *Files) Commit(st *Staged) error {
+	dst := fs.Path(st.SHA256)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		os.Remove(st.tmp)
+		return fmt.Errorf("store file: %w", err)
 	}
-	if err = os.Rename(tmp.Name(), dst); err != nil {
-		return "", 0, fmt.Errorf("store file: %w", err)
+	if err := os.Rename(st.tmp, dst); err != nil {
+		os.Remove(st.tmp)
+		return fmt.Errorf("store file: %w", err)
 	}
-	return sum, size, nil
+	return nil
 }
 
 // Path is where the file with that hash lives.
@@ -90,4 +116,16 @@ func (fs *Files) Open(sum string) (*os.File, error) {
 		return nil, fmt.Errorf("open stored file: %w", err)
 	}
 	return f, nil
+}
+
+// Remove deletes a stored file; a file already gone is not an error.
+// Callers make sure no version refers to it (see Store.FileReferenced).
+func (fs *Files) Remove(sum string) error {
+	if !hashPattern.MatchString(sum) {
+		return Errorf(Invalid, "no stored file %q", sum)
+	}
+	if err := os.Remove(fs.Path(sum)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove stored file: %w", err)
+	}
+	return nil
 }

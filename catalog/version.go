@@ -317,3 +317,13 @@ func appendMissing(list []string, add ...string) []string {
 	}
 	return list
 }
+
+// FileReferenced tells whether any version lists the stored file with that
+// hash.
+func (s *Store) FileReferenced(ctx context.Context, sum string) (bool, error) {
+	var n int
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM version_files WHERE sha256 = ?`, sum).Scan(&n); err != nil {
+		return false, fmt.Errorf("file referenced: %w", err)
+	}
+	return n > 0, nil
+}

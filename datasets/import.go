@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/machi-opendata/portal/catalog"
 )
@@ -21,6 +22,12 @@ type Importer struct {
 	Store     *catalog.Store
 	Files     *catalog.Files
 	MaxUpload int64 // bytes per file; 0 means no limit
+
+	// inflight counts, by hash, the imports of this process that hold a
+	// stored file not yet referenced by a committed version, so that a
+	// failed import never removes a file another one is about to commit.
+	mu       sync.Mutex
+	inflight map[string]int
 }
 
 // maxProblems bounds what a version keeps of its report: a million bad rows
@@ -48,6 +55,8 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 		return nil, err
 	}
 	var ups []upload
+	failed := true
+	defer func() { im.release(ups, failed) }()
 	for _, f := range req.Files {
 		u, err := im.keep(f)
 		if err != nil {
@@ -81,6 +90,7 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 	if err != nil {
 		return nil, err
 	}
+	failed = false
 	if req.Publish {
 		// Sizes and checksums of the downloads, for the catalog. The version
 		// is already stored: a failure here loses nothing and is retried by
@@ -133,14 +143,55 @@ func (im *Importer) keep(f File) (upload, error) {
 		return upload{}, catalog.Errorf(catalog.Invalid,
 			"%s: unsupported file type %q; upload CSV (.csv, .tsv), GeoJSON (.geojson) or images (.jpg, .png)", f.Name, ext)
 	}
-	sum, size, err := im.Files.Put(f.Data, im.MaxUpload)
+	st, err := im.Files.Stage(f.Data, im.MaxUpload)
+	if err == nil {
+		err = im.holdAndCommit(st)
+	}
 	if err != nil {
 		if catalog.KindOf(err) == catalog.TooLarge {
 			return upload{}, catalog.Errorf(catalog.TooLarge, "%s: %s", f.Name, catalog.MessageOf(err))
 		}
 		return upload{}, err
 	}
-	return upload{VersionFile: catalog.VersionFile{Name: f.Name, SHA256: sum, Size: size, MediaType: media, Role: role}, ext: ext}, nil
+	return upload{VersionFile: catalog.VersionFile{Name: f.Name, SHA256: st.SHA256, Size: st.Size, MediaType: media, Role: role}, ext: ext}, nil
+}
+
+// holdAndCommit and release track the stored files of imports in flight.
+// When an import fails, its files that no version refers to and no other
+// import of this process holds are removed: a refused upload leaves nothing
+// behind. Committing a file and removing one happen under the same lock, so
+// a failing import never removes a file another has just stored.
+func (im *Importer) holdAndCommit(st *catalog.Staged) error {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	if err := im.Files.Commit(st); err != nil {
+		return err
+	}
+	if im.inflight == nil {
+		im.inflight = map[string]int{}
+	}
+	im.inflight[st.SHA256]++
+	return nil
+}
+
+func (im *Importer) release(ups []upload, failed bool) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	for _, u := range ups {
+		im.inflight[u.SHA256]--
+		if im.inflight[u.SHA256] > 0 {
+			continue
+		}
+		delete(im.inflight, u.SHA256)
+		if !failed {
+			continue
+		}
+		// A fresh context: the request's may be what was cancelled.
+		used, err := im.Store.FileReferenced(context.Background(), u.SHA256)
+		if err == nil && !used {
+			im.Files.Remove(u.SHA256)
+		}
+	}
 }
 
 // open opens a stored upload for reading.

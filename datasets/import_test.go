@@ -227,6 +227,7 @@ func TestImportUnreadableFilesChangeNothing(t *testing.T) {
 		{"every row bad", "b.csv", []byte("名称,緯度,経度\n逆,139.5,35.7\n"), catalog.KindTable, "no row could be read"},
 		{"mixed encodings", "m.csv", append([]byte("名称,住所\n中央図書館,中町\n"), []byte("\x90\xbc\x8c\xf6\x96\xaf\x8a\xd9,\x90\xbc\x92\xac\n")...), catalog.KindTable, "line 3"},
 		{"geojson swapped everywhere", "s.geojson", []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[35.7,139.5]}}]}`), catalog.KindLayer, "longitude,latitude"},
+		{"the kept file again, as the wrong kind", "again.csv", []byte("a,b\n1,2\n"), catalog.KindFacility, "名称"},
 		{"facility without names", "f.csv", []byte("住所,緯度,経度\n中町1,35.7,139.5\n"), catalog.KindFacility, "名称"},
 	}
 	im := testImporter(t)
@@ -256,6 +257,10 @@ func TestImportUnreadableFilesChangeNothing(t *testing.T) {
 			}
 			if n != 1 {
 				t.Errorf("%d versions after a refused upload", n)
+			}
+			// Nothing of the refused upload stays on disk.
+			if files := storedFiles(t, im); len(files) != 1 {
+				t.Errorf("stored files after a refused upload: %v", files)
 			}
 		})
 	}
@@ -422,4 +427,26 @@ func TestImportGSIEvacuationSitesWithHazards(t *testing.T) {
 	if !slices.Contains(d.Keywords, "自治体標準ODS") || !slices.Contains(d.Keywords, "指定緊急避難場所一覧") {
 		t.Errorf("keywords = %v", d.Keywords)
 	}
+}
+
+// storedFiles lists the files under the store's hash folders (not tmp/).
+func storedFiles(t *testing.T, im *Importer) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(im.Files.Dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "tmp" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			out = append(out, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
