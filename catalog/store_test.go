@@ -333,3 +333,34 @@ func TestOpenInAnyFolder(t *testing.T) {
 		})
 	}
 }
+
+func TestPublishingQueuesIndexWork(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	meta := Dataset{Slug: "q", TitleJA: "題", Kind: KindTable, Department: "bousai", License: DefaultLicense}
+	if _, _, err := s.AddVersion(ctx, NewVersion{Meta: meta}, noRecords); err != nil {
+		t.Fatal(err)
+	}
+	if items, _ := s.PendingIndex(ctx); len(items) != 0 {
+		t.Errorf("a draft queued index work: %v", items)
+	}
+	for range 2 {
+		if _, _, err := s.AddVersion(ctx, NewVersion{Meta: meta, Publish: true}, noRecords); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items, err := s.PendingIndex(ctx)
+	if err != nil || len(items) != 2 || items[0].Slug != "q" {
+		t.Fatalf("outbox = %v, %v", items, err)
+	}
+	if err := s.DoneIndex(ctx, "q", items[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if items, _ := s.PendingIndex(ctx); len(items) != 0 {
+		t.Errorf("outbox after done = %v", items)
+	}
+	slugs, err := s.PublishedSlugs(ctx)
+	if err != nil || len(slugs) != 1 || slugs[0] != "q" {
+		t.Errorf("published = %v, %v", slugs, err)
+	}
+}

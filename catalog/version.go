@@ -155,6 +155,11 @@ func (s *Store) AddVersion(ctx context.Context, nv NewVersion, fill FillFunc) (*
 	if err := updateDataset(ctx, tx, d); err != nil {
 		return nil, nil, err
 	}
+	if nv.Publish {
+		if err := enqueueIndex(ctx, tx, d.Slug, timeText(now)); err != nil {
+			return nil, nil, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, nil, fmt.Errorf("add version: %w", err)
 	}
