@@ -232,3 +232,27 @@ func jsonPath(name string) string {
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// EachTyped calls fn for each record of v that has typed fields (the
+// records of a standard dataset), in file order, for the search index.
+func (rs *Records) EachTyped(ctx context.Context, v *catalog.Version, fn func(row int, fields, props []byte) error) error {
+	rows, err := rs.DB.QueryContext(ctx, `SELECT row, fields, props FROM records
+		WHERE version_id = ? AND fields IS NOT NULL ORDER BY row`, v.ID)
+	if err != nil {
+		return fmt.Errorf("read records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			row           int
+			fields, props []byte
+		)
+		if err := rows.Scan(&row, &fields, &props); err != nil {
+			return fmt.Errorf("read records: %w", err)
+		}
+		if err := fn(row, fields, props); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
