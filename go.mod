@@ -47,7 +47,7 @@ require (
 	github.com/go-playground/validator/v10 v10.20.0 // indirect
 	github.com/goccy/go-json v0.10.2 // indirect
 	github.com/golang/snappy v0.0.4 // indirect
-	github.com/ikawaha/kagome-dict v1.1.3 // indirect
+	github.com/ikawaha/kagome-dict v1.1.6 // indirect
 	github.com/ikawaha/kagome-dict/ipa v1.2.2 // indirect
 	github.com/ikawaha/kagome-dict/uni v1.2.0 // indirect
 	github.com/ikawaha/kagome/v2 v2.10.0 // indirect

@@ -18,6 +18,7 @@ const (
 	Unauthorized
 	Forbidden
 	TooLarge
+	Unavailable
 )
 
 // Error carries a kind and a message that is safe to show a user.

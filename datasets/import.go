@@ -22,6 +22,10 @@ type Importer struct {
 	Store     *catalog.Store
 	Files     *catalog.Files
 	MaxUpload int64 // bytes per file; 0 means no limit
+	// Indexed, when set, is called after a publish so that the search index
+	// has the new version when Import returns. Its failure loses nothing:
+	// the catalog's outbox keeps the work for the next sync.
+	Indexed func(ctx context.Context) error
 
 	// inflight counts, by hash, the imports of this process that hold a
 	// stored file not yet referenced by a committed version, so that a
@@ -98,6 +102,12 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 		if err := im.measure(ctx, v); err != nil {
 			res.Problems = append(res.Problems, Problem{File: ups[0].Name, Severity: SeverityWarning,
 				Reason: "could not measure the downloads: " + catalog.MessageOf(err)})
+		}
+		if im.Indexed != nil {
+			if err := im.Indexed(ctx); err != nil {
+				res.Problems = append(res.Problems, Problem{File: ups[0].Name, Severity: SeverityWarning,
+					Reason: "the search index will catch up later: " + catalog.MessageOf(err)})
+			}
 		}
 	}
 	res.Slug, res.Version, res.Rows, res.Refused, res.Columns = d.Slug, v.Number, v.Rows, v.Refused, v.Columns

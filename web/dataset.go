@@ -91,6 +91,18 @@ func (s *Server) listDatasets(c *gin.Context) error {
 	if err := c.ShouldBindQuery(&q); err != nil {
 		return catalog.Errorf(catalog.Invalid, "bad query: page and per_page must be numbers")
 	}
+	if s.search != nil && strings.TrimSpace(q.Q) != "" {
+		// Words go to the index: ranked, with snippets; a long paste is
+		// clipped, not refused.
+		paging := q
+		paging.Q = ""
+		if _, err := paging.filter(); err != nil {
+			return err
+		}
+		q.Page, q.PerPage = paging.Page, paging.PerPage
+		q.Q = clipQuery(q.Q)
+		return s.searchDatasets(c, q)
+	}
 	f, err := q.filter()
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ var errorStatus = map[catalog.ErrorKind]int{
 	catalog.Unauthorized: http.StatusUnauthorized,
 	catalog.Forbidden:    http.StatusForbidden,
 	catalog.TooLarge:     http.StatusRequestEntityTooLarge,
+	catalog.Unavailable:  http.StatusServiceUnavailable,
 }
 
 var errorCode = map[catalog.ErrorKind]string{
@@ -41,6 +42,7 @@ var errorCode = map[catalog.ErrorKind]string{
 	catalog.Unauthorized: "unauthorized",
 	catalog.Forbidden:    "forbidden",
 	catalog.TooLarge:     "too_large",
+	catalog.Unavailable:  "unavailable",
 }
 
 // statusClientClosed is nginx's "client closed request": never seen by the

@@ -35,4 +35,6 @@ func (s *Server) routes() {
 	get(api, "/datasets/:id/versions/:n/original", s.downloadOriginal)
 	get(api, "/licenses", s.listLicenses)
 	get(api, "/themes", s.listThemes)
+	get(api, "/search", s.needsIndex(s.searchAll))
+	get(api, "/suggest", s.needsIndex(s.suggest))
 }

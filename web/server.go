@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
 	"github.com/machi-opendata/portal/datasets"
+	"github.com/machi-opendata/portal/search"
 )
 
 // Config is what the server needs to know beyond its stores.
@@ -27,6 +28,7 @@ type Config struct {
 type Server struct {
 	store     *catalog.Store
 	files     *catalog.Files
+	search    *search.Index // nil: no search index
 	records   *datasets.Records
 	cfg       Config
 	log       *slog.Logger
@@ -39,7 +41,9 @@ type Server struct {
 
 // New builds the server, hashes its static files and parses its templates
 // (a broken template fails here, at start, not on a request).
-func New(store *catalog.Store, files *catalog.Files, cfg Config, log *slog.Logger) (*Server, error) {
+// index answers searches; it may be nil, and then dataset queries fall back
+// to the catalog's own matching and /api/v1/search answers 503.
+func New(store *catalog.Store, files *catalog.Files, index *search.Index, cfg Config, log *slog.Logger) (*Server, error) {
 	static, err := loadAssets()
 	if err != nil {
 		return nil, fmt.Errorf("static files: %w", err)
@@ -52,6 +56,7 @@ func New(store *catalog.Store, files *catalog.Files, cfg Config, log *slog.Logge
 	s := &Server{
 		store:   store,
 		files:   files,
+		search:  index,
 		records: &datasets.Records{DB: store.DB},
 		cfg:     cfg,
 		log:     log,

@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -33,6 +34,7 @@ func main() {
 
 const usage = `usage: portal [serve] [flags]
        portal import --data DIR --department CODE --kind KIND [--slug SLUG] [--title TITLE] FILE...
+       portal reindex --data DIR
        portal help | portal COMMAND -h`
 
 // run dispatches to a subcommand; serve is the default.
@@ -47,6 +49,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		sub = serve
 	case "import":
 		sub = importFiles
+	case "reindex":
+		sub = reindex
 	case "help":
 		fmt.Fprintln(stderr, usage)
 		return nil
@@ -145,7 +149,14 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 			return fmt.Errorf("demo catalog: %w", err)
 		}
 	}
-	srv, err := web.New(a.store, a.files, web.Config{BaseURL: cfg.BaseURL}, log)
+	index, syncer, err := openSearch(ctx, a, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	// An upload published through the server is searchable when it returns.
+	a.importer.Indexed = syncer.Sync
+	srv, err := web.New(a.store, a.files, index, web.Config{BaseURL: cfg.BaseURL}, log)
 	if err != nil {
 		return err
 	}
@@ -156,11 +167,13 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 		IdleTimeout:       2 * time.Minute,
 	}
 	bgCtx, stopBackground := context.WithCancel(context.Background())
-	bgDone := make(chan struct{})
-	go func() { srv.Run(bgCtx); close(bgDone) }()
+	var bg sync.WaitGroup
+	bg.Add(2)
+	go func() { defer bg.Done(); srv.Run(bgCtx) }()
+	go func() { defer bg.Done(); syncLoop(bgCtx, syncer, log) }()
 	// Stop the background work last, after the requests in flight, so that
-	// their download counts are written too.
-	defer func() { stopBackground(); <-bgDone }()
+	// their download counts are written too; and before the index closes.
+	defer func() { stopBackground(); bg.Wait() }()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(stderr, "listening on http://%s\n", ln.Addr())

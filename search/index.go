@@ -1,0 +1,201 @@
+package search
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// ErrRebuild is returned by Open, with a usable empty index, when the index
+// had to be created afresh: it was missing, unreadable, or built by another
+// MappingVersion or analyzer variant. The caller reindexes from the
+// database.
+var ErrRebuild = errors.New("search: the index is new and must be rebuilt from the catalog")
+
+// Internal keys of the index's own metadata.
+var (
+	keyVersion = []byte("machi:mapping_version")
+	keyVariant = []byte("machi:variant")
+)
+
+// Index is the search index: one Bleve index holding datasets and records.
+// It is safe for concurrent use.
+type Index struct {
+	idx bleve.Index
+	v   variant
+}
+
+// Open opens the index in dir with DefaultVariant, creating it when
+// missing. It returns ErrRebuild together with a usable, empty, freshly
+// created index when the index was missing, corrupt, or built by another
+// MappingVersion, so that the caller knows to reindex. A directory that
+// holds something other than a Bleve index is moved aside (to
+// dir.invalid-<unix time>) rather than deleted. Other errors (the directory
+// cannot be created or written) return a nil Index.
+func Open(dir string) (*Index, error) {
+	v, err := variantNamed(DefaultVariant)
+	if err != nil {
+		return nil, err
+	}
+	if err := registerAnalyzers(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
+		idx, err := bleve.Open(dir)
+		if err == nil {
+			ix := &Index{idx: idx, v: v}
+			if ix.current() {
+				return ix, nil
+			}
+			idx.Close()
+		}
+		// Derived data: an old or broken index is only worth rebuilding.
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("search: remove old index: %w", err)
+		}
+	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		aside := fmt.Sprintf("%s.invalid-%d", dir, time.Now().Unix())
+		if err := os.Rename(dir, aside); err != nil {
+			return nil, fmt.Errorf("search: %s is not an index and cannot be moved aside: %w", dir, err)
+		}
+	} else if err == nil {
+		if err := os.Remove(dir); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	idx, err := bleve.NewUsing(dir, v.mapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: create index: %w", err)
+	}
+	ix := &Index{idx: idx, v: v}
+	if err := ix.stamp(); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return ix, ErrRebuild
+}
+
+// OpenMem returns an empty in-memory index with the named analyzer variant
+// (one of Variants), for evaluation and tests.
+func OpenMem(variant string) (*Index, error) {
+	v, err := variantNamed(variant)
+	if err != nil {
+		return nil, err
+	}
+	return openMem(v)
+}
+
+func openMem(v variant) (*Index, error) {
+	if err := registerAnalyzers(); err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing("", v.mapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: create index: %w", err)
+	}
+	ix := &Index{idx: idx, v: v}
+	if err := ix.stamp(); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// current reports whether the index was built by this MappingVersion and
+// variant.
+func (ix *Index) current() bool {
+	ver, err := ix.idx.GetInternal(keyVersion)
+	if err != nil || string(ver) != strconv.Itoa(MappingVersion) {
+		return false
+	}
+	name, err := ix.idx.GetInternal(keyVariant)
+	return err == nil && string(name) == ix.v.name
+}
+
+func (ix *Index) stamp() error {
+	if err := ix.idx.SetInternal(keyVersion, []byte(strconv.Itoa(MappingVersion))); err != nil {
+		return fmt.Errorf("search: write index version: %w", err)
+	}
+	if err := ix.idx.SetInternal(keyVariant, []byte(ix.v.name)); err != nil {
+		return fmt.Errorf("search: write index version: %w", err)
+	}
+	return nil
+}
+
+// putBatch bounds the documents of one Bleve batch: large enough to
+// amortise a segment, small enough to keep a reindex's memory flat.
+const putBatch = 500
+
+// Put adds or replaces documents, in batches. A document replaces the one
+// with the same ID.
+func (ix *Index) Put(docs ...Doc) error {
+	for len(docs) > 0 {
+		n := min(len(docs), putBatch)
+		b := ix.idx.NewBatch()
+		for _, d := range docs[:n] {
+			if d.ID == "" {
+				return fmt.Errorf("search: document without an id (%s row %d)", d.Dataset, d.Row)
+			}
+			if err := b.Index(d.ID, ix.v.fields(d)); err != nil {
+				return fmt.Errorf("search: index %s: %w", d.ID, err)
+			}
+		}
+		if err := ix.idx.Batch(b); err != nil {
+			return fmt.Errorf("search: write batch: %w", err)
+		}
+		docs = docs[n:]
+	}
+	return nil
+}
+
+// DeleteDataset removes the dataset's document and those of all its
+// records. Deleting a dataset the index does not hold is not an error.
+func (ix *Index) DeleteDataset(slug string) error {
+	q := query.NewTermQuery(slug)
+	q.SetField("dataset")
+	for {
+		req := bleve.NewSearchRequestOptions(q, 5000, 0, false)
+		req.Fields = nil
+		res, err := ix.idx.Search(req)
+		if err != nil {
+			return fmt.Errorf("search: find documents of %s: %w", slug, err)
+		}
+		if len(res.Hits) == 0 {
+			return nil
+		}
+		b := ix.idx.NewBatch()
+		for _, h := range res.Hits {
+			b.Delete(h.ID)
+		}
+		if err := ix.idx.Batch(b); err != nil {
+			return fmt.Errorf("search: delete documents of %s: %w", slug, err)
+		}
+	}
+}
+
+// Count returns the number of documents in the index.
+func (ix *Index) Count() (uint64, error) {
+	n, err := ix.idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("search: count: %w", err)
+	}
+	return n, nil
+}
+
+// Close closes the index; on disk, everything put is kept.
+func (ix *Index) Close() error {
+	if err := ix.idx.Close(); err != nil {
+		return fmt.Errorf("search: close: %w", err)
+	}
+	return nil
+}
