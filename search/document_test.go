@@ -92,7 +92,7 @@ func TestRecordDoc(t *testing.T) {
 				if doc.Type != "record" || doc.Kind != "table" {
 					t.Errorf("type %s, kind %s", doc.Type, doc.Kind)
 				}
-				if doc.Extra != "小児対応設備\n1階" {
+				if doc.Extra != "市役所\n小児対応設備\n1階" {
 					t.Errorf("extra %q", doc.Extra)
 				}
 			}},

@@ -252,7 +252,10 @@ func TestEvaluate(t *testing.T) {
 			def = r.s
 		}
 	}
-	if best.name != search.DefaultVariant {
+	// Equal scores are summed in an order that follows how Bleve's batch
+	// workers finished, so ties may fall either way and a score move by a
+	// thousandth from run to run.
+	if best.name != search.DefaultVariant && best.s.NDCG-def.NDCG > 0.002 {
 		t.Errorf("DefaultVariant is %s (nDCG@10 %.3f) but %s scores %.3f", search.DefaultVariant, def.NDCG, best.name, best.s.NDCG)
 	}
 	if def.NDCG <= base.NDCG+0.1 {

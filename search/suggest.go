@@ -112,9 +112,8 @@ const maxSuggest = 50
 // that have a word starting with prefix, written or read: 図書 and としょ
 // both find 中央図書館. Names starting with the prefix come first, then
 // datasets, facilities, evacuation sites and other places, then shorter
-// names. An empty prefix suggests
-// nothing. Errors: the context's when it is done, and internal errors of
-// the index.
+// names; a name is suggested once. An empty prefix suggests nothing.
+// Errors: the context's when it is done, and internal errors of the index.
 func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error) {
 	if n <= 0 {
 		return nil, nil
