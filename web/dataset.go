@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
 	"github.com/machi-opendata/portal/datasets"
+	"github.com/machi-opendata/portal/search"
 )
 
 func (s *Server) healthz(c *gin.Context) error {
@@ -91,32 +92,89 @@ func (s *Server) listDatasets(c *gin.Context) error {
 	if err := c.ShouldBindQuery(&q); err != nil {
 		return catalog.Errorf(catalog.Invalid, "bad query: page and per_page must be numbers")
 	}
-	if s.search != nil && strings.TrimSpace(q.Q) != "" {
-		// Words go to the index: ranked, with snippets; a long paste is
-		// clipped, not refused.
-		paging := q
-		paging.Q = ""
-		if _, err := paging.filter(); err != nil {
-			return err
-		}
-		q.Page, q.PerPage = paging.Page, paging.PerPage
-		q.Q = clipQuery(q.Q)
-		return s.searchDatasets(c, q)
-	}
-	f, err := q.filter()
+	found, err := s.findDatasets(c, &q)
 	if err != nil {
 		return err
 	}
-	items, total, facets, err := s.store.FindDatasets(c.Request.Context(), f)
-	if err != nil {
-		return err
+	type item struct {
+		datasetSummary
+		Score    float64             `json:"score,omitempty"`
+		Snippets map[string][]string `json:"snippets,omitempty"`
 	}
-	out := make([]datasetSummary, len(items))
-	for i, d := range items {
-		out[i] = datasetSummary{Dataset: d, URL: s.apiURL(d.Slug), PageURL: s.cfg.BaseURL + "/datasets/" + d.Slug}
+	items := make([]item, len(found.items))
+	for i, h := range found.items {
+		items[i] = item{datasetSummary: datasetSummary{Dataset: h.Dataset, URL: s.apiURL(h.Slug),
+			PageURL: s.cfg.BaseURL + "/datasets/" + h.Slug}, Score: h.score, Snippets: h.snippets}
 	}
-	c.JSON(http.StatusOK, gin.H{"total": total, "page": q.Page, "per_page": q.PerPage, "items": out, "facets": facets})
+	c.JSON(http.StatusOK, gin.H{"total": found.total, "page": q.Page, "per_page": q.PerPage, "items": items, "facets": found.facets})
 	return nil
+}
+
+// foundDatasets is one page of a dataset query.
+type foundDatasets struct {
+	items  []datasetHit
+	total  int
+	facets map[string]map[string]int
+}
+
+// datasetHit is a dataset found, with why when the index found it.
+type datasetHit struct {
+	*catalog.Dataset
+	score    float64
+	snippets map[string][]string
+}
+
+// findDatasets answers a dataset query for the API and the page alike.
+// With words and an index, the index ranks them and a long paste is
+// clipped, not refused; otherwise the catalog matches them itself.
+func (s *Server) findDatasets(c *gin.Context, q *datasetQuery) (*foundDatasets, error) {
+	ctx := c.Request.Context()
+	if s.search == nil || strings.TrimSpace(q.Q) == "" {
+		f, err := q.filter()
+		if err != nil {
+			return nil, err
+		}
+		items, total, facets, err := s.store.FindDatasets(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out := &foundDatasets{total: total, facets: facets}
+		for _, d := range items {
+			out.items = append(out.items, datasetHit{Dataset: d})
+		}
+		return out, nil
+	}
+	paging := *q
+	paging.Q = ""
+	if _, err := paging.filter(); err != nil {
+		return nil, err
+	}
+	q.Page, q.PerPage, q.Q = paging.Page, paging.PerPage, clipQuery(q.Q)
+	sortBy := q.Sort
+	if sortBy == "" {
+		sortBy = "relevance"
+	}
+	res, err := s.search.Search(ctx, search.Query{Q: q.Q, Types: []string{"dataset"}, Kind: q.Kind,
+		Department: q.Department, Theme: q.Theme, Tag: q.Tag, Format: q.Format, License: q.License, Sort: sortBy,
+		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage})
+	if err != nil {
+		return nil, err
+	}
+	out := &foundDatasets{total: res.Total, facets: res.Facets}
+	for _, h := range res.Hits {
+		d, err := s.store.DatasetBySlug(ctx, h.Dataset)
+		if catalog.KindOf(err) == catalog.NotFound {
+			continue // withdrawn since it was indexed; the outbox catches up
+		}
+		if err != nil {
+			return nil, err
+		}
+		if d.Status != catalog.StatusPublished {
+			continue
+		}
+		out.items = append(out.items, datasetHit{Dataset: d, score: h.Score, snippets: h.Snippets})
+	}
+	return out, nil
 }
 
 // datasetSummary is a dataset in the list.

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -18,11 +19,29 @@ import (
 type datasetsView struct {
 	Query       datasetQuery
 	Total       int
-	Items       []*catalog.Dataset
+	Items       []pageHit
 	Facets      []facetView
 	Departments map[string]string
 	Prev, Next  string // links to the neighbouring pages, empty at the ends
 	Page, Pages int
+}
+
+// pageHit is a dataset in the search page, with the words that matched.
+type pageHit struct {
+	*catalog.Dataset
+	Snippet template.HTML
+}
+
+// snippetHTML joins the index's fragments of the description (or title).
+// The index escapes the text and adds only <mark> around matches, so the
+// fragments are trusted as HTML.
+func snippetHTML(snippets map[string][]string) template.HTML {
+	for _, field := range []string{"text", "title"} {
+		if fs := snippets[field]; len(fs) > 0 {
+			return template.HTML(strings.Join(fs, " … "))
+		}
+	}
+	return ""
 }
 
 type facetView struct {
@@ -48,21 +67,20 @@ func (s *Server) datasetsPage(c *gin.Context) error {
 	if err := c.ShouldBindQuery(&q); err != nil {
 		return catalog.Errorf(catalog.Invalid, "page and per_page must be numbers")
 	}
-	f, err := q.filter()
+	found, err := s.findDatasets(c, &q)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request.Context()
-	items, total, facets, err := s.store.FindDatasets(ctx, f)
-	if err != nil {
-		return err
-	}
+	total, facets := found.total, found.facets
 	depts, err := s.departmentNames(c)
 	if err != nil {
 		return err
 	}
-	v := datasetsView{Query: q, Total: total, Items: items, Departments: depts, Page: q.Page,
+	v := datasetsView{Query: q, Total: total, Departments: depts, Page: q.Page,
 		Pages: max(1, (total+q.PerPage-1)/q.PerPage)}
+	for _, h := range found.items {
+		v.Items = append(v.Items, pageHit{Dataset: h.Dataset, Snippet: snippetHTML(h.snippets)})
+	}
 	base := c.Request.URL.Query()
 	link := func(change func(url.Values)) string {
 		u := url.Values{}

@@ -64,6 +64,15 @@ func TestHomeAndDatasetPages(t *testing.T) {
 		t.Errorf("uploaded text was not escaped")
 	}
 
+	// Search results show why they matched, with uploaded text escaped.
+	found := ts.page(t, "/datasets?q=alert", http.StatusOK)
+	if found.Find("ol.datasets script").Length() != 0 || found.Find("ol.datasets li").Length() == 0 {
+		t.Errorf("search for alert: %d results, %d script elements", found.Find("ol.datasets li").Length(), found.Find("ol.datasets script").Length())
+	}
+	if marked := ts.page(t, "/datasets?q=施設", http.StatusOK).Find(".snippet mark"); marked.Length() == 0 {
+		t.Errorf("no highlighted snippet for 施設")
+	}
+
 	missing := ts.page(t, "/datasets/nope", http.StatusNotFound)
 	if !strings.Contains(missing.Find("h1").Text(), "見つかりません") {
 		t.Errorf("404 page: %q", missing.Find("h1").Text())

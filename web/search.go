@@ -85,40 +85,6 @@ func (s *Server) suggest(c *gin.Context) error {
 	return nil
 }
 
-// searchDatasets answers /api/v1/datasets?q= from the index: ranked, with
-// snippets, facets from the index.
-func (s *Server) searchDatasets(c *gin.Context, dq datasetQuery) error {
-	sortBy := dq.Sort
-	if sortBy == "" {
-		sortBy = "relevance"
-	}
-	res, err := s.search.Search(c.Request.Context(), search.Query{Q: dq.Q, Types: []string{"dataset"}, Kind: dq.Kind,
-		Department: dq.Department, Theme: dq.Theme, Tag: dq.Tag, Format: dq.Format, License: dq.License, Sort: sortBy,
-		Limit: dq.PerPage, Offset: (dq.Page - 1) * dq.PerPage})
-	if err != nil {
-		return err
-	}
-	type item struct {
-		datasetSummary
-		Score    float64             `json:"score"`
-		Snippets map[string][]string `json:"snippets,omitempty"`
-	}
-	items := []item{}
-	for _, h := range res.Hits {
-		d, err := s.store.DatasetBySlug(c.Request.Context(), h.Dataset)
-		if catalog.KindOf(err) == catalog.NotFound {
-			continue // withdrawn since it was indexed; the outbox will catch up
-		}
-		if err != nil {
-			return err
-		}
-		items = append(items, item{datasetSummary: datasetSummary{Dataset: d, URL: s.apiURL(d.Slug),
-			PageURL: s.cfg.BaseURL + "/datasets/" + d.Slug}, Score: h.Score, Snippets: h.Snippets})
-	}
-	c.JSON(http.StatusOK, gin.H{"total": res.Total, "page": dq.Page, "per_page": dq.PerPage, "items": items, "facets": res.Facets})
-	return nil
-}
-
 // clipQuery keeps the first maxQRunes characters of what was typed: a long
 // paste is still searched (as plain text), just not all of it.
 func clipQuery(q string) string {
