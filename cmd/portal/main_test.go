@@ -42,6 +42,31 @@ func buildPortal(t *testing.T) string {
 	return built.bin
 }
 
+// startPortal starts the real binary on data and returns its base URL; the
+// process is killed at the end of the test if still running.
+func startPortal(t *testing.T, bin, data string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", data)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	lines := bufio.NewScanner(stderr)
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) && lines.Scan() {
+		if base, ok := strings.CutPrefix(lines.Text(), "listening on "); ok {
+			go io.Copy(io.Discard, stderr)
+			return cmd, base
+		}
+	}
+	t.Fatal("the portal did not start")
+	return nil, ""
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if built.bin != "" {
@@ -56,31 +81,7 @@ func TestMain(m *testing.M) {
 func TestServeDemoAndStopOnSIGTERM(t *testing.T) {
 	bin := buildPortal(t)
 	data := filepath.Join(t.TempDir(), "data")
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", data)
-	cmd.Env = append(os.Environ(), "PORTAL_DEMO=true")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if a, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
-				addr <- a
-			}
-		}
-	}()
-	var base string
-	select {
-	case base = <-addr:
-	case <-time.After(60 * time.Second):
-		t.Fatal("no 'listening on' line within 60 s")
-	}
+	cmd, base := startPortal(t, bin, data)
 	res, err := http.Get(base + "/api/v1/datasets?per_page=100")
 	if err != nil {
 		t.Fatal(err)
@@ -144,17 +145,7 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("unknown department: err %v, output %q (want one line naming it)", err, out)
 	}
 	// Start once with the demo to create the departments, then import.
-	srv := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", data)
-	stderr, err := srv.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() && !strings.HasPrefix(sc.Text(), "listening on") {
-	}
+	srv, _ := startPortal(t, bin, data)
 	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

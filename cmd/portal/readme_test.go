@@ -1,18 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // TestREADMEAPITour runs every curl line of the README's API tour against
@@ -38,14 +35,7 @@ func TestREADMEAPITour(t *testing.T) {
 	}
 
 	bin := buildPortal(t)
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "data"))
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, base := startPortal(t, bin, filepath.Join(t.TempDir(), "data"))
 	defer func() {
 		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Errorf("SIGTERM: %v", err)
@@ -54,19 +44,6 @@ func TestREADMEAPITour(t *testing.T) {
 			t.Errorf("exit after SIGTERM: %v", err)
 		}
 	}()
-	base := ""
-	sc := bufio.NewScanner(stderr)
-	deadline := time.Now().Add(60 * time.Second)
-	for base == "" && time.Now().Before(deadline) && sc.Scan() {
-		if a, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
-			base = a
-		}
-	}
-	if base == "" {
-		t.Fatal("the portal did not start")
-	}
-	go io.Copy(io.Discard, stderr)
-
 	for _, raw := range urls {
 		u, err := url.Parse(strings.Replace(raw, "http://127.0.0.1:8080", base, 1))
 		if err != nil {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -12,33 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
-
-// startPortal starts the real binary on data and returns its base URL; the
-// process is killed at the end of the test if still running.
-func startPortal(t *testing.T, bin, data string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--data", data)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	lines := bufio.NewScanner(stderr)
-	deadline := time.Now().Add(90 * time.Second)
-	for time.Now().Before(deadline) && lines.Scan() {
-		if base, ok := strings.CutPrefix(lines.Text(), "listening on "); ok {
-			go io.Copy(io.Discard, stderr)
-			return cmd, base
-		}
-	}
-	t.Fatal("the portal did not start")
-	return nil, ""
-}
 
 func searchIDs(t *testing.T, base, q string) []string {
 	t.Helper()
