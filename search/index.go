@@ -73,13 +73,8 @@ func Open(dir string) (*Index, error) {
 	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	idx, err := bleve.NewUsing(dir, v.mapping(), scorch.Name, scorch.Name, nil)
+	ix, err := create(dir, v)
 	if err != nil {
-		return nil, fmt.Errorf("search: create index: %w", err)
-	}
-	ix := &Index{idx: idx, v: v}
-	if err := ix.stamp(); err != nil {
-		idx.Close()
 		return nil, err
 	}
 	return ix, ErrRebuild
@@ -99,7 +94,13 @@ func openMem(v variant) (*Index, error) {
 	if err := registerAnalyzers(); err != nil {
 		return nil, err
 	}
-	idx, err := bleve.NewUsing("", v.mapping(), scorch.Name, scorch.Name, nil)
+	return create("", v)
+}
+
+// create makes an empty index with variant v's mapping, in dir or in
+// memory (""), stamped with the mapping version.
+func create(dir string, v variant) (*Index, error) {
+	idx, err := bleve.NewUsing(dir, v.mapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("search: create index: %w", err)
 	}
