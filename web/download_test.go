@@ -18,17 +18,7 @@ import (
 // head sends a HEAD request.
 func (ts *testServer) head(t *testing.T, path string) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodHead, ts.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept-Encoding", "identity")
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Body.Close() })
-	return res
+	return ts.do(t, http.MethodHead, path)
 }
 
 // TestBrokenDownloadIsCut breaks a stored record far into a dataset, so the

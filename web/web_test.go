@@ -84,7 +84,14 @@ func (ts *testServer) importCSV(t *testing.T, slug, title, name, body string) {
 
 func (ts *testServer) get(t *testing.T, path string, header ...string) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	return ts.do(t, http.MethodGet, path, header...)
+}
+
+// do sends a request with header (name, value, ...) and no transparent
+// decompression.
+func (ts *testServer) do(t *testing.T, method, path string, header ...string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,20 +31,9 @@ func compareRelevance(ctx context.Context, dir string, js []search.Judgement) (*
 		return nil, err
 	}
 	defer store.Close()
-	for _, d := range demo.Departments() {
-		if err := store.PutDepartment(ctx, d); err != nil {
-			return nil, err
-		}
-	}
-	reqs, err := demo.Requests(time.Date(2026, 11, 1, 0, 0, 0, 0, time.Local))
-	if err != nil {
-		return nil, err
-	}
 	im := &datasets.Importer{Store: store, Files: &catalog.Files{Dir: filepath.Join(dir, "files")}, MaxUpload: 100 << 20}
-	for _, r := range reqs {
-		if _, err := im.Import(ctx, r); err != nil {
-			return nil, fmt.Errorf("import %s: %w", r.Slug, err)
-		}
+	if err := demo.Load(ctx, im, time.Date(2026, 11, 1, 0, 0, 0, 0, time.Local)); err != nil {
+		return nil, err
 	}
 	src := web.NewSearchSource(store)
 	ix, err := search.Open(filepath.Join(dir, "index"))

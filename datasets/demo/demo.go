@@ -20,6 +20,7 @@ package demo
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/csv"
 	"encoding/json"
@@ -261,4 +262,25 @@ func mustRead(name string) []byte {
 		panic(fmt.Sprintf("demo: %v", err))
 	}
 	return data
+}
+
+// Load builds the whole demo catalog into im's (empty) store: the
+// departments, then every dataset, published. Tests and benchmarks use it;
+// the portal's start (cmd/portal) loads only what is missing instead.
+func Load(ctx context.Context, im *datasets.Importer, now time.Time) error {
+	for _, d := range Departments() {
+		if err := im.Store.PutDepartment(ctx, d); err != nil {
+			return err
+		}
+	}
+	reqs, err := Requests(now)
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		if _, err := im.Import(ctx, r); err != nil {
+			return fmt.Errorf("import %s: %w", r.Slug, err)
+		}
+	}
+	return nil
 }
