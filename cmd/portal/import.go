@@ -22,10 +22,7 @@ func importFiles(ctx context.Context, cfg Config, args []string, stderr io.Write
 	slug := fs.String("slug", "", "dataset id; an existing id gets a new version")
 	title := fs.String("title", "", "Japanese title of a new dataset (default: the first file's name)")
 	draft := fs.Bool("draft", false, "keep the new version as a draft instead of publishing it")
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	if err := parseConfig(fs, &cfg, args, stderr); err != nil {
 		return err
 	}
 	if *dept == "" || *kind == "" || fs.NArg() == 0 {

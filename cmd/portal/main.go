@@ -70,6 +70,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // errHelp is returned by a subcommand that has printed its help (-h).
 var errHelp = errors.New("help printed")
 
+// parseConfig parses a subcommand's flags into cfg and checks the result.
+func parseConfig(fs *flag.FlagSet, cfg *Config, args []string, stderr io.Writer) error {
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	return cfg.Validate()
+}
+
 // parseFlags parses a subcommand's flags. The flag package's own output
 // (the error, then every flag) is turned off: an error is one line, printed
 // by main; -h prints the usage and the flags and gives errHelp.
@@ -116,10 +124,7 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	defer stop()
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg.flags(fs, true)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	if err := parseConfig(fs, &cfg, args, stderr); err != nil {
 		return err
 	}
 	// Listen before the slow work, so that a bad --addr fails at once, and

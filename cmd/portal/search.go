@@ -67,10 +67,7 @@ func syncLoop(ctx context.Context, syncer *search.Syncer, log *slog.Logger) {
 func reindex(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
 	cfg.flags(fs, false)
-	if err := parseFlags(fs, args, stderr); err != nil {
-		return err
-	}
-	if err := cfg.Validate(); err != nil {
+	if err := parseConfig(fs, &cfg, args, stderr); err != nil {
 		return err
 	}
 	a, err := openApp(ctx, cfg)
