@@ -22,6 +22,7 @@ import (
 
 	"github.com/machi-opendata/portal/catalog"
 	"github.com/machi-opendata/portal/datasets"
+	"github.com/machi-opendata/portal/datasets/demo"
 	"github.com/machi-opendata/portal/search"
 	"golang.org/x/text/encoding/japanese"
 )
@@ -41,6 +42,26 @@ const facilitiesCSV = "名称,住所,緯度,経度,定員,開設日\r\n" +
 	"髙橋記念館,みどり野市北町4-4,35.7150,139.5700,40,2001-01-01\r\n"
 
 func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return startTestServer(t, func(ts *testServer) {
+		ts.importCSV(t, "shisetsu", "施設一覧", "施設一覧.csv", facilitiesCSV)
+	})
+}
+
+// newDemoServer serves the whole demo catalog (みどり野市（サンプル）), as
+// `portal serve` does on a fresh data folder, with the clock fixed.
+func newDemoServer(t *testing.T) *testServer {
+	t.Helper()
+	return startTestServer(t, func(ts *testServer) {
+		if err := demo.Load(context.Background(), ts.im, time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// startTestServer opens a store, files and an index in a temporary folder,
+// lets fill import into them, then starts the server.
+func startTestServer(t *testing.T, fill func(ts *testServer)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -62,7 +83,7 @@ func newTestServer(t *testing.T) *testServer {
 	syncer := &search.Syncer{Index: index, Store: store, Source: NewSearchSource(store)}
 	im := &datasets.Importer{Store: store, Files: files, MaxUpload: 10 << 20, Indexed: syncer.Sync}
 	ts := &testServer{store: store, im: im}
-	ts.importCSV(t, "shisetsu", "施設一覧", "施設一覧.csv", facilitiesCSV)
+	fill(ts)
 	srv, err := New(store, files, index, Config{BaseURL: "http://portal.test"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
