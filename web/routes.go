@@ -21,7 +21,14 @@ func (s *Server) routes() {
 	// Citizens' pages.
 	get(r, "/", s.home)
 	get(r, "/datasets", s.datasetsPage)
-	get(r, "/datasets/:id", s.datasetPage)
+	// The page, or DCAT by extension (.ttl, .jsonld, .rdf) or Accept.
+	get(r, "/datasets/:id", s.datasetNegotiated)
+
+	// DCAT-AP 3.0.1.
+	get(r, "/catalog", s.catalogNegotiated)
+	for _, f := range rdfFormats {
+		get(r, "/catalog"+f.ext, s.catalogAs(f.ext))
+	}
 
 	api := r.Group("/api/v1")
 	get(api, "/departments", s.listDepartments)

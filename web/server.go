@@ -22,6 +22,7 @@ import (
 // Config is what the server needs to know beyond its stores.
 type Config struct {
 	BaseURL string // public URL without trailing slash, used in absolute links
+	City    City   // the municipality that publishes the catalog
 }
 
 // Server holds the portal's HTTP side.

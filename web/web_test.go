@@ -84,7 +84,7 @@ func startTestServer(t *testing.T, fill func(ts *testServer)) *testServer {
 	im := &datasets.Importer{Store: store, Files: files, MaxUpload: 10 << 20, Indexed: syncer.Sync}
 	ts := &testServer{store: store, im: im}
 	fill(ts)
-	srv, err := New(store, files, index, Config{BaseURL: "http://portal.test"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := New(store, files, index, Config{BaseURL: "http://portal.test", City: City{NameJA: demo.CityName, NameEN: demo.CityNameEN, Code: demo.CityCode}}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+
+	"github.com/machi-opendata/portal/datasets"
+	"github.com/machi-opendata/portal/datasets/demo"
 )
 
 // Config is everything the portal is told at start: defaults, overlaid by
@@ -14,10 +17,15 @@ type Config struct {
 	Demo        bool
 	BaseURL     string
 	MaxUploadMB int64
+	// The municipality that publishes: names in DCAT, CKAN and the
+	// standard open-data list, and its local government code. The
+	// defaults are the demo city's.
+	CityName, CityNameEN, CityCode string
 }
 
 func defaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./data", Demo: true, MaxUploadMB: 100}
+	return Config{Addr: "127.0.0.1:8080", Data: "./data", Demo: true, MaxUploadMB: 100,
+		CityName: demo.CityName, CityNameEN: demo.CityNameEN, CityCode: demo.CityCode}
 }
 
 // envOverlay applies the PORTAL_* variables that are set.
@@ -38,6 +46,12 @@ func (c *Config) envOverlay(getenv func(string) string) error {
 	if v := getenv("PORTAL_BASE_URL"); v != "" {
 		c.BaseURL = v
 	}
+	for name, field := range map[string]*string{"PORTAL_CITY_NAME": &c.CityName,
+		"PORTAL_CITY_NAME_EN": &c.CityNameEN, "PORTAL_CITY_CODE": &c.CityCode} {
+		if v := getenv(name); v != "" {
+			*field = v
+		}
+	}
 	if v := getenv("PORTAL_MAX_UPLOAD_MB"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
@@ -55,6 +69,9 @@ func (c *Config) flags(fs *flag.FlagSet, serve bool) {
 	if serve {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (env PORTAL_ADDR)")
 		fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo catalog into an empty data folder (env PORTAL_DEMO)")
+		fs.StringVar(&c.CityName, "city-name", c.CityName, "the municipality's name in Japanese (env PORTAL_CITY_NAME)")
+		fs.StringVar(&c.CityNameEN, "city-name-en", c.CityNameEN, "the municipality's name in English (env PORTAL_CITY_NAME_EN)")
+		fs.StringVar(&c.CityCode, "city-code", c.CityCode, "the municipality's 6-digit local government code (env PORTAL_CITY_CODE)")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in absolute links (env PORTAL_BASE_URL; default http:// and the address listened on)")
 	}
 }
@@ -65,6 +82,12 @@ func (c *Config) flags(fs *flag.FlagSet, serve bool) {
 func (c *Config) Validate() error {
 	if c.Data == "" {
 		return fmt.Errorf("--data must name a folder")
+	}
+	if c.CityName == "" {
+		return fmt.Errorf("--city-name must not be empty")
+	}
+	if c.CityCode != "" && !datasets.ValidLocalGovCode(c.CityCode) {
+		return fmt.Errorf("--city-code %q is not a local government code (six digits with its check digit)", c.CityCode)
 	}
 	if c.MaxUploadMB <= 0 {
 		return fmt.Errorf("--max-upload-mb must be positive")

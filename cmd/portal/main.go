@@ -161,7 +161,8 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	defer index.Close()
 	// An upload published through the server is searchable when it returns.
 	a.importer.Indexed = syncer.Sync
-	srv, err := web.New(a.store, a.files, index, web.Config{BaseURL: cfg.BaseURL}, log)
+	srv, err := web.New(a.store, a.files, index, web.Config{BaseURL: cfg.BaseURL,
+		City: web.City{NameJA: cfg.CityName, NameEN: cfg.CityNameEN, Code: cfg.CityCode}}, log)
 	if err != nil {
 		return err
 	}

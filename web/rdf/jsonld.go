@@ -89,7 +89,7 @@ func (j *JSONLD) Write(g *Graph) error {
 	return j.err
 }
 
-// Close ends the document and flushes it.
+// Close ends the document and flushes it; the writer under it stays open.
 func (j *JSONLD) Close() error {
 	j.start()
 	j.put("\n]}\n")

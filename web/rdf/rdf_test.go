@@ -47,7 +47,7 @@ func write(t *testing.T, dir, name string, g *Graph) string {
 	case ".ttl":
 		w := NewTurtle(&buf, testNS)
 		if err = w.Write(g); err == nil {
-			err = w.Flush()
+			err = w.Close()
 		}
 	case ".rdf":
 		w := NewRDFXML(&buf, testNS)

@@ -88,7 +88,7 @@ func (x *RDFXML) Write(g *Graph) error {
 	return x.err
 }
 
-// Close ends the document and flushes it.
+// Close ends the document and flushes it; the writer under it stays open.
 func (x *RDFXML) Close() error {
 	x.start()
 	x.put("</rdf:RDF>\n")

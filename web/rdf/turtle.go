@@ -62,8 +62,9 @@ func (t *Turtle) Write(g *Graph) error {
 	return t.err
 }
 
-// Flush writes what is buffered (the prefixes, if nothing else was written).
-func (t *Turtle) Flush() error {
+// Close writes what is buffered (the prefixes, if nothing else was
+// written); the writer under it stays open.
+func (t *Turtle) Close() error {
 	t.start()
 	if t.err != nil {
 		return t.err
