@@ -185,6 +185,8 @@ type datasetView struct {
 	Total      int
 	Offset     int
 	Prev, Next string
+	LD         ldDataset // schema.org Dataset
+	EventsLD   *ldGraph  // schema.org Events of an event dataset's coming events, or nil
 }
 
 const previewRows = 20
@@ -202,7 +204,13 @@ func (s *Server) datasetPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	view := datasetView{datasetDetail: d, Department: d.DepartmentInfo.NameJA, Total: total, Offset: offset}
+	view := datasetView{datasetDetail: d, Department: d.DepartmentInfo.NameJA, Total: total, Offset: offset,
+		LD: s.datasetPageLD(d, v)}
+	if d.Kind == catalog.KindEvent {
+		if view.EventsLD, err = s.eventsLD(c.Request.Context(), v, s.now()); err != nil {
+			return err
+		}
+	}
 	for _, r := range raw {
 		m, err := decodeRecord(r)
 		if err != nil {

@@ -71,11 +71,14 @@ type homeView struct {
 	Kinds   []catalog.Kind
 	Newest  []*catalog.Dataset
 	Popular []*catalog.Dataset
+	LD      ldDataCatalog // schema.org DataCatalog with every dataset
 }
 
 func (s *Server) home(c *gin.Context) error {
 	ctx := c.Request.Context()
-	newest, total, _, err := s.store.FindDatasets(ctx, catalog.Filter{Sort: "modified", Limit: 10})
+	// Every published dataset, for the page's DataCatalog; the newest ten
+	// are listed.
+	all, total, _, err := s.store.FindDatasets(ctx, catalog.Filter{Sort: "modified"})
 	if err != nil {
 		return err
 	}
@@ -83,7 +86,8 @@ func (s *Server) home(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "home.html", homeView{Total: total, Kinds: catalog.Kinds, Newest: newest, Popular: popular})
+	return s.render(c, http.StatusOK, "home.html", homeView{Total: total, Kinds: catalog.Kinds,
+		Newest: all[:min(len(all), 10)], Popular: popular, LD: s.catalogLD(all)})
 }
 
 // cellText shows a record value: empty for null, as written otherwise.

@@ -30,6 +30,13 @@ func (s *Server) routes() {
 		get(r, "/catalog"+f.ext, s.catalogAs(f.ext))
 	}
 
+	// The standard open-data list (オープンデータ一覧).
+	get(r, "/open_data_list.csv", s.openDataList)
+
+	// The API's description: OpenAPI 3.1, and a page for people made from it.
+	get(r, "/api/", s.apiPage)
+	get(r, "/api/openapi.json", s.openAPIJSON)
+
 	api := r.Group("/api/v1")
 	get(api, "/departments", s.listDepartments)
 	get(api, "/datasets", s.listDatasets)

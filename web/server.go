@@ -37,7 +37,11 @@ type Server struct {
 	assets    *assets
 	cache     *responseCache
 	downloads downloadCounter
+	api       *apiDoc // the OpenAPI document and the API page
 	engine    *gin.Engine
+	// now is the clock of what depends on the date (which events are
+	// still to come); tests fix it.
+	now func() time.Time
 }
 
 // New builds the server, hashes its static files and parses its templates
@@ -54,6 +58,10 @@ func New(store *catalog.Store, files *catalog.Files, index *search.Index, cfg Co
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	api, err := loadAPIDoc(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		store:   store,
 		files:   files,
@@ -64,6 +72,8 @@ func New(store *catalog.Store, files *catalog.Files, index *search.Index, cfg Co
 		pages:   pages,
 		assets:  static,
 		cache:   newResponseCache(time.Second),
+		api:     api,
+		now:     time.Now,
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s.engine = gin.New()

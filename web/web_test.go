@@ -61,7 +61,7 @@ func newDemoServer(t *testing.T) *testServer {
 
 // startTestServer opens a store, files and an index in a temporary folder,
 // lets fill import into them, then starts the server.
-func startTestServer(t *testing.T, fill func(ts *testServer)) *testServer {
+func startTestServer(t testing.TB, fill func(ts *testServer)) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
