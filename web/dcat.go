@@ -34,6 +34,7 @@ const (
 	euAuthority    = "http://publications.europa.eu/resource/authority/"
 	ianaMedia      = "https://www.iana.org/assignments/media-types/"
 	publisherTypes = "http://purl.org/adms/publishertype/"
+	licenceTypes   = "http://purl.org/adms/licencetype/"
 )
 
 // dcatNamespaces are the prefixes of every serialization.
@@ -58,10 +59,38 @@ type City struct {
 	Code           string // 全国地方公共団体コード, six digits with the check digit
 }
 
-// dcatMapper builds the graphs; it holds the base URL and the city.
+// dcatMapper builds the graphs of one document; it holds the base URL,
+// the city, and which shared resources the document has described.
 type dcatMapper struct {
 	base string
 	city City
+	// described: the IRIs of shared resources (agents, licences, themes,
+	// services, vocabulary terms) already described in this document. A
+	// catalog of 10,000 datasets names the same licence 40,000 times and
+	// describes it once.
+	described map[string]bool
+}
+
+func newDCATMapper(base string, city City) dcatMapper {
+	return dcatMapper{base: base, city: city, described: map[string]bool{}}
+}
+
+// first reports whether iri is described for the first time in the
+// document, and marks it described.
+func (m dcatMapper) first(iri string) bool {
+	if m.described[iri] {
+		return false
+	}
+	m.described[iri] = true
+	return true
+}
+
+// typeOnce types a shared vocabulary term the first time the document
+// names it.
+func (m dcatMapper) typeOnce(g *rdf.Graph, t rdf.Term, class string) {
+	if m.first(t.Value) {
+		g.Type(t, class)
+	}
 }
 
 func p(ns, local string) rdf.Term { return rdf.IRI(ns + local) }
@@ -112,10 +141,14 @@ func (m dcatMapper) dataServices() []dataService {
 }
 
 // catalogGraph is the catalog resource with what it refers to: publisher,
-// themes, languages, services. datasets lists the datasets of the
-// document (all, or one page); modified is the newest change among all.
-func (m dcatMapper) catalogGraph(g *rdf.Graph, slugs []string, issued, modified time.Time) {
+// themes, languages, services. slugs lists the datasets of the document
+// (all, or one page); issued, modified and area (may be nil) are the
+// oldest issue, the newest change and the extent of all of them.
+func (m dcatMapper) catalogGraph(g *rdf.Graph, slugs []string, issued, modified time.Time, area *catalog.BBox) {
 	c := m.catalogIRI()
+	if area != nil {
+		m.location(g, c, m.base+"/catalog#spatial", *area)
+	}
 	g.Type(c, nsDCAT+"Catalog")
 	g.Add(c, p(nsDCT, "title"), rdf.Lang(m.city.NameJA+" オープンデータカタログ", "ja"))
 	g.Add(c, p(nsDCT, "title"), rdf.Lang(m.city.NameEN+" Open Data Catalog", "en"))
@@ -123,17 +156,18 @@ func (m dcatMapper) catalogGraph(g *rdf.Graph, slugs []string, issued, modified 
 	g.Add(c, p(nsDCT, "description"), rdf.Lang("The open data published by "+m.city.NameEN+": facilities, evacuation sites, events, photos and more, as CSV, JSON and GeoJSON.", "en"))
 	g.Add(c, p(nsDCT, "publisher"), m.publisherIRI())
 	g.Add(c, p(nsFOAF, "homepage"), rdf.IRI(m.base+"/"))
-	g.Type(rdf.IRI(m.base+"/"), nsFOAF+"Document")
+	m.typeOnce(g, rdf.IRI(m.base+"/"), nsFOAF+"Document")
 	g.Add(c, p(nsDCT, "issued"), dateTime(issued))
 	g.Add(c, p(nsDCT, "modified"), dateTime(modified))
 	m.license(g, c, catalog.DefaultLicense)
 	for _, code := range []string{"JPN", "ENG"} {
 		lang := rdf.IRI(euAuthority + "language/" + code)
 		g.Add(c, p(nsDCT, "language"), lang)
-		g.Type(lang, nsDCT+"LinguisticSystem")
+		m.typeOnce(g, lang, nsDCT+"LinguisticSystem")
 	}
 	scheme := rdf.IRI(euAuthority + "data-theme")
 	g.Add(c, p(nsDCAT, "themeTaxonomy"), scheme)
+	m.first(scheme.Value)
 	g.Type(scheme, nsSKOS+"ConceptScheme")
 	g.Add(scheme, p(nsDCT, "title"), rdf.Lang("Data Theme", "en"))
 	g.Add(scheme, p(nsDCT, "title"), rdf.Lang("データテーマ", "ja"))
@@ -154,6 +188,9 @@ func (m dcatMapper) catalogGraph(g *rdf.Graph, slugs []string, issued, modified 
 // dcat:accessService names one, so each document that names it describes
 // it: a SHACL validator (and a harvester) sees one document at a time.
 func (m dcatMapper) dataService(g *rdf.Graph, svc dataService) {
+	if !m.first(svc.iri) {
+		return
+	}
 	ds := rdf.IRI(svc.iri)
 	g.Type(ds, nsDCAT+"DataService")
 	g.Add(ds, p(nsDCT, "title"), rdf.Lang(svc.titleJA, "ja"))
@@ -163,21 +200,51 @@ func (m dcatMapper) dataService(g *rdf.Graph, svc dataService) {
 	g.Add(ds, p(nsDCT, "publisher"), m.publisherIRI())
 	m.agent(g, m.publisherIRI(), m.city.NameJA, m.city.NameEN)
 	g.Add(ds, p(nsDCT, "conformsTo"), rdf.IRI(svc.standard))
-	g.Type(rdf.IRI(svc.standard), nsDCT+"Standard")
+	m.typeOnce(g, rdf.IRI(svc.standard), nsDCT+"Standard")
 	m.license(g, ds, catalog.DefaultLicense)
+	g.Add(ds, p(nsDCAT, "keyword"), rdf.Lang("API", "ja"))
+	g.Add(ds, p(nsDCAT, "keyword"), rdf.Lang("オープンデータ", "ja"))
+	m.theme(g, ds, "GOVE")
+	// Whoever runs the portal answers for its APIs: the city, through the
+	// page that says how to reach it.
+	cp := rdf.IRI(m.base + "/catalog#contact")
+	g.Add(ds, p(nsDCAT, "contactPoint"), cp)
+	if m.first(cp.Value) {
+		g.Type(cp, nsVCard+"Kind")
+		g.Type(cp, nsVCard+"Organization")
+		g.Add(cp, p(nsVCard, "fn"), rdf.Lang(m.city.NameJA, "ja"))
+		g.Add(cp, p(nsVCard, "hasURL"), rdf.IRI(m.base+"/about"))
+	}
+}
+
+// theme states a theme of s from the EU data-theme vocabulary, with its
+// Japanese and English labels.
+func (m dcatMapper) theme(g *rdf.Graph, s rdf.Term, code string) {
+	t, ok := catalog.ThemeByCode(code)
+	if !ok {
+		return
+	}
+	th := rdf.IRI(euAuthority + "data-theme/" + t.Code)
+	g.Add(s, p(nsDCAT, "theme"), th)
+	if !m.first(th.Value) {
+		return
+	}
+	g.Type(th, nsSKOS+"Concept")
+	g.Add(th, p(nsSKOS, "prefLabel"), rdf.Lang(t.TitleJA, "ja"))
+	g.Add(th, p(nsSKOS, "prefLabel"), rdf.Lang(t.TitleEN, "en"))
+	g.Add(th, p(nsSKOS, "inScheme"), rdf.IRI(euAuthority+"data-theme"))
 }
 
 // agent states a publisher: a local authority with its names.
 func (m dcatMapper) agent(g *rdf.Graph, a rdf.Term, nameJA, nameEN string) {
+	if !m.first(a.Value) {
+		return
+	}
 	g.Type(a, nsFOAF+"Agent")
 	g.Type(a, nsFOAF+"Organization")
 	g.Add(a, p(nsFOAF, "name"), rdf.Lang(nameJA, "ja"))
 	g.Add(a, p(nsFOAF, "name"), rdf.Lang(nameEN, "en"))
-	kind := rdf.IRI(publisherTypes + "LocalAuthority")
-	g.Add(a, p(nsDCT, "type"), kind)
-	g.Type(kind, nsSKOS+"Concept")
-	g.Add(kind, p(nsSKOS, "prefLabel"), rdf.Lang("Local Authority", "en"))
-	g.Add(kind, p(nsSKOS, "prefLabel"), rdf.Lang("地方公共団体", "ja"))
+	m.concept(g, a, p(nsDCT, "type"), rdf.IRI(publisherTypes+"LocalAuthority"), "Local Authority", "地方公共団体")
 }
 
 // license states the licence of s, typed as a licence document.
@@ -188,10 +255,30 @@ func (m dcatMapper) license(g *rdf.Graph, s rdf.Term, id string) {
 	}
 	l := rdf.IRI(lic.URL)
 	g.Add(s, p(nsDCT, "license"), l)
+	if !m.first(lic.URL) {
+		return
+	}
 	g.Type(l, nsDCT+"LicenseDocument")
 	g.Add(l, p(nsDCT, "title"), rdf.Lang(lic.TitleJA, "ja"))
 	g.Add(l, p(nsDCT, "title"), rdf.Lang(lic.TitleEN, "en"))
 	g.Add(l, p(nsDCT, "identifier"), rdf.String(lic.ID))
+	kind, label := "Attribution", "Attribution"
+	if lic.ID == "CC0-1.0" {
+		kind, label = "PublicDomain", "Public domain"
+	}
+	m.concept(g, l, p(nsDCT, "type"), rdf.IRI(licenceTypes+kind), label, "")
+}
+
+// concept names a SKOS concept of a vocabulary from s, describing it (its
+// labels) the first time the document names it.
+func (m dcatMapper) concept(g *rdf.Graph, s, pred, c rdf.Term, labelEN, labelJA string) {
+	g.Add(s, pred, c)
+	if !m.first(c.Value) {
+		return
+	}
+	g.Type(c, nsSKOS+"Concept")
+	g.Add(c, p(nsSKOS, "prefLabel"), rdf.Lang(labelEN, "en"))
+	g.Add(c, p(nsSKOS, "prefLabel"), rdf.Lang(labelJA, "ja"))
 }
 
 // datasetGraph states one published dataset with its distributions.
@@ -213,23 +300,14 @@ func (m dcatMapper) datasetGraph(g *rdf.Graph, d *catalog.Dataset, v *catalog.Ve
 		g.Add(ds, p(nsDCAT, "keyword"), rdf.Lang(k, "ja"))
 	}
 	for _, code := range d.Themes {
-		t, ok := catalog.ThemeByCode(code)
-		if !ok {
-			continue
-		}
-		th := rdf.IRI(euAuthority + "data-theme/" + t.Code)
-		g.Add(ds, p(nsDCAT, "theme"), th)
-		g.Type(th, nsSKOS+"Concept")
-		g.Add(th, p(nsSKOS, "prefLabel"), rdf.Lang(t.TitleJA, "ja"))
-		g.Add(th, p(nsSKOS, "prefLabel"), rdf.Lang(t.TitleEN, "en"))
-		g.Add(th, p(nsSKOS, "inScheme"), rdf.IRI(euAuthority+"data-theme"))
+		m.theme(g, ds, code)
 	}
 	lang := rdf.IRI(euAuthority + "language/JPN")
 	g.Add(ds, p(nsDCT, "language"), lang)
-	g.Type(lang, nsDCT+"LinguisticSystem")
+	m.typeOnce(g, lang, nsDCT+"LinguisticSystem")
 	access := rdf.IRI(euAuthority + "access-right/PUBLIC")
 	g.Add(ds, p(nsDCT, "accessRights"), access)
-	g.Type(access, nsDCT+"RightsStatement")
+	m.typeOnce(g, access, nsDCT+"RightsStatement")
 
 	// The department publishes; the city is the catalog's publisher.
 	if dept != nil {
@@ -246,15 +324,10 @@ func (m dcatMapper) datasetGraph(g *rdf.Graph, d *catalog.Dataset, v *catalog.Ve
 	if d.Frequency != "" {
 		f := rdf.IRI(euAuthority + "frequency/" + d.Frequency)
 		g.Add(ds, p(nsDCT, "accrualPeriodicity"), f)
-		g.Type(f, nsDCT+"Frequency")
+		m.typeOnce(g, f, nsDCT+"Frequency")
 	}
-	if b := d.Spatial; b != nil {
-		loc := rdf.IRI(page + "#spatial")
-		g.Add(ds, p(nsDCT, "spatial"), loc)
-		g.Type(loc, nsDCT+"Location")
-		wkt := fmt.Sprintf("POLYGON((%[1]s %[2]s, %[3]s %[2]s, %[3]s %[4]s, %[1]s %[4]s, %[1]s %[2]s))",
-			coord(b[0]), coord(b[1]), coord(b[2]), coord(b[3]))
-		g.Add(loc, p(nsDCAT, "bbox"), rdf.Typed(wkt, nsGSP+"wktLiteral"))
+	if d.Spatial != nil {
+		m.location(g, ds, page+"#spatial", *d.Spatial)
 	}
 	if d.TemporalStart != "" || d.TemporalEnd != "" {
 		per := rdf.IRI(page + "#temporal")
@@ -306,17 +379,19 @@ func (m dcatMapper) distributionGraph(g *rdf.Graph, d *catalog.Dataset, ds rdf.T
 	g.Add(ds, p(nsDCAT, "distribution"), di)
 	g.Type(di, nsDCAT+"Distribution")
 	g.Add(di, p(nsDCT, "title"), rdf.Lang(dist.Title, "ja"))
+	g.Add(di, p(nsDCT, "description"), rdf.Lang(distributionNote(dist), "ja"))
+	m.concept(g, di, p(nsDCATAP, "availability"), rdf.IRI(euAuthority+"planned-availability/STABLE"), "stable", "安定")
 	g.Add(di, p(nsDCAT, "accessURL"), rdf.IRI(dist.DownloadURL))
 	g.Add(di, p(nsDCAT, "downloadURL"), rdf.IRI(dist.DownloadURL))
 	if code, ok := euFileTypes[dist.Format]; ok {
 		f := rdf.IRI(euAuthority + "file-type/" + code)
 		g.Add(di, p(nsDCT, "format"), f)
-		g.Type(f, nsDCT+"MediaTypeOrExtent")
+		m.typeOnce(g, f, nsDCT+"MediaTypeOrExtent")
 	}
 	if mt, _, err := mime.ParseMediaType(dist.MediaType); err == nil {
 		iana := rdf.IRI(ianaMedia + mt)
 		g.Add(di, p(nsDCAT, "mediaType"), iana)
-		g.Type(iana, nsDCT+"MediaType")
+		m.typeOnce(g, iana, nsDCT+"MediaType")
 	}
 	if dist.ByteSize > 0 {
 		g.Add(di, p(nsDCAT, "byteSize"), rdf.Typed(strconv.FormatInt(dist.ByteSize, 10), rdf.XSD+"nonNegativeInteger"))
@@ -327,7 +402,7 @@ func (m dcatMapper) distributionGraph(g *rdf.Graph, d *catalog.Dataset, ds rdf.T
 		g.Type(sum, nsSPDX+"Checksum")
 		alg := p(nsSPDX, "checksumAlgorithm_sha256")
 		g.Add(sum, p(nsSPDX, "algorithm"), alg)
-		g.Type(alg, nsSPDX+"ChecksumAlgorithm")
+		m.typeOnce(g, alg, nsSPDX+"ChecksumAlgorithm")
 		g.Add(sum, p(nsSPDX, "checksumValue"), rdf.Typed(dist.SHA256, rdf.XSD+"hexBinary"))
 	}
 	m.license(g, di, d.License)
@@ -335,7 +410,41 @@ func (m dcatMapper) distributionGraph(g *rdf.Graph, d *catalog.Dataset, ds rdf.T
 	if api := m.dataServices()[0]; strings.HasPrefix(dist.DownloadURL, api.endpoint+"/") {
 		g.Add(di, p(nsDCAT, "accessService"), rdf.IRI(api.iri))
 		m.dataService(g, api)
+		g.Add(rdf.IRI(api.iri), p(nsDCAT, "servesDataset"), ds)
 	}
+}
+
+// distributionNote says in a sentence what a download is.
+func distributionNote(d distribution) string {
+	switch d.Format {
+	case "CSV":
+		if strings.Contains(d.DownloadURL, "/original") {
+			break
+		}
+		return "CSV（UTF-8）。?bom=1 で Excel 向けの BOM 付き、?encoding=shift_jis で Shift_JIS になります。"
+	case "JSON":
+		if !strings.Contains(d.DownloadURL, "/original") {
+			return "JSON（レコードの配列）。"
+		}
+	case "GeoJSON":
+		if !strings.Contains(d.DownloadURL, "/original") {
+			return "GeoJSON（RFC 7946、WGS 84 経緯度）。"
+		}
+	}
+	return "担当課が登録したファイルそのもの（原本）。"
+}
+
+// location states the spatial coverage of s: a bounding box and its
+// centre, as WKT in WGS 84 longitude/latitude.
+func (m dcatMapper) location(g *rdf.Graph, s rdf.Term, iri string, b catalog.BBox) {
+	loc := rdf.IRI(iri)
+	g.Add(s, p(nsDCT, "spatial"), loc)
+	g.Type(loc, nsDCT+"Location")
+	wkt := fmt.Sprintf("POLYGON((%[1]s %[2]s, %[3]s %[2]s, %[3]s %[4]s, %[1]s %[4]s, %[1]s %[2]s))",
+		coord(b[0]), coord(b[1]), coord(b[2]), coord(b[3]))
+	g.Add(loc, p(nsDCAT, "bbox"), rdf.Typed(wkt, nsGSP+"wktLiteral"))
+	centre := fmt.Sprintf("POINT(%s %s)", coord((b[0]+b[2])/2), coord((b[1]+b[3])/2))
+	g.Add(loc, p(nsDCAT, "centroid"), rdf.Typed(centre, nsGSP+"wktLiteral"))
 }
 
 func coord(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -10,7 +10,12 @@ import (
 	"testing"
 )
 
-const dcatShapes = "../../shared/data/dcat-ap-3.0.1/dcat-ap-SHACL.ttl"
+// The DCAT-AP 3.0.1 shapes: mandatory rules (violations) and recommended
+// ones (warnings).
+const (
+	dcatShapes            = "../../shared/data/dcat-ap-3.0.1/dcat-ap-SHACL.ttl"
+	dcatShapesRecommended = "../../shared/data/dcat-ap-3.0.1/shapes_recommended.ttl"
+)
 
 // fetchTo saves a GET's body in dir/name, failing on anything but 200.
 func (ts *testServer) fetchTo(t *testing.T, dir, name, path string, header ...string) string {
@@ -94,8 +99,8 @@ type shaclReport struct {
 }
 
 // shaclValidate runs the real SHACL validator (npm rdf-validate-shacl,
-// installed in testdata/shacl by .ci/run) over files.
-func shaclValidate(t *testing.T, files ...string) []shaclReport {
+// installed in testdata/shacl by .ci/run) over files with shapes.
+func shaclValidate(t *testing.T, shapes string, files ...string) []shaclReport {
 	t.Helper()
 	requireTool(t, "node")
 	if _, err := os.Stat("testdata/shacl/node_modules/rdf-validate-shacl"); err != nil {
@@ -104,7 +109,7 @@ func shaclValidate(t *testing.T, files ...string) []shaclReport {
 		}
 		t.Skip("SHACL validator not installed: npm ci in web/testdata/shacl")
 	}
-	out, err := exec.Command("node", append([]string{"testdata/shacl/validate.mjs", dcatShapes}, files...)...).Output()
+	out, err := exec.Command("node", append([]string{"testdata/shacl/validate.mjs", shapes}, files...)...).Output()
 	if err != nil {
 		msg := ""
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -143,7 +148,7 @@ func TestDCATConformsToDCATAP3(t *testing.T) {
 		}
 		shacl = append(shacl, files...)
 	}
-	for _, rep := range shaclValidate(t, shacl...) {
+	for _, rep := range shaclValidate(t, dcatShapes, shacl...) {
 		if rep.Triples < 20 {
 			t.Errorf("%s: only %d triples read", filepath.Base(rep.File), rep.Triples)
 		}
@@ -151,6 +156,23 @@ func TestDCATConformsToDCATAP3(t *testing.T) {
 			if r.Severity == "Violation" {
 				t.Errorf("%s: %s %s: %s", filepath.Base(rep.File), r.Focus, r.Path, r.Message)
 			}
+		}
+	}
+}
+
+// TestDCATRecommended holds the catalog to DCAT-AP's recommended
+// properties too: the only warning allowed is a temporal coverage that the
+// department did not give (a facility list covers no period).
+func TestDCATRecommended(t *testing.T) {
+	ts := newDemoServer(t)
+	file := ts.fetchTo(t, t.TempDir(), "catalog.ttl", "/catalog.ttl")
+	rep := shaclValidate(t, dcatShapesRecommended, file)[0]
+	if rep.Triples < 500 {
+		t.Fatalf("%d triples", rep.Triples)
+	}
+	for _, r := range rep.Results {
+		if r.Path != "http://purl.org/dc/terms/temporal" {
+			t.Errorf("%s %s %s: %s", r.Severity, r.Focus, r.Path, r.Message)
 		}
 	}
 }

@@ -81,15 +81,36 @@ type description struct {
 }
 
 // bySubject groups the triples by subject in order of first appearance.
+// A dataset's graph has a dozen subjects, so a scan of the last few beats
+// hashing every term; a map takes over for big graphs.
 func (g *Graph) bySubject() []description {
 	var out []description
-	at := map[Term]int{}
+	var at map[Term]int
 	for _, t := range g.Triples {
-		i, ok := at[t.S]
-		if !ok {
+		i := -1
+		if at != nil {
+			if j, ok := at[t.S]; ok {
+				i = j
+			}
+		} else {
+			for j := len(out) - 1; j >= 0; j-- {
+				if out[j].subject == t.S {
+					i = j
+					break
+				}
+			}
+		}
+		if i < 0 {
 			i = len(out)
-			at[t.S] = i
 			out = append(out, description{subject: t.S})
+			if at != nil {
+				at[t.S] = i
+			} else if len(out) > 32 {
+				at = make(map[Term]int, 2*len(out))
+				for j, d := range out {
+					at[d.subject] = j
+				}
+			}
 		}
 		out[i].pairs = append(out[i].pairs, t)
 	}
@@ -130,15 +151,27 @@ func checkBlank(label string) error {
 	return nil
 }
 
-// checkIRI rejects what no IRI holds (RFC 3987): spaces, controls and
-// <>"{}|^`\. Such a string is a bug upstream (an unescaped path), and
-// escaping it here would only hide it.
+// notInIRI marks the ASCII characters no IRI holds (RFC 3987): controls,
+// space and <>"{}|^`\.
+var notInIRI = func() (t [128]bool) {
+	for c := 0; c <= 0x20; c++ {
+		t[c] = true
+	}
+	t[0x7f] = true
+	for _, c := range "<>\"{}|^`\\" {
+		t[c] = true
+	}
+	return t
+}()
+
+// checkIRI rejects what no IRI holds. Such a string is a bug upstream (an
+// unescaped path), and escaping it here would only hide it.
 func checkIRI(s string) error {
 	if s == "" {
 		return fmt.Errorf("rdf: empty IRI")
 	}
-	for _, r := range s {
-		if r <= 0x20 || r == 0x7f || strings.ContainsRune("<>\"{}|^`\\", r) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 128 && notInIRI[c] {
 			return fmt.Errorf("rdf: %q is not an IRI", s)
 		}
 	}

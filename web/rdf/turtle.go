@@ -15,11 +15,13 @@ type Turtle struct {
 	ns      []Namespace
 	started bool
 	err     error
+	names   map[string]string // IRI -> as written
+	langs   map[string]bool   // language tag -> valid
 }
 
 // NewTurtle writes to w with the prefixes ns.
 func NewTurtle(w io.Writer, ns []Namespace) *Turtle {
-	return &Turtle{w: bufio.NewWriterSize(w, 32<<10), ns: ns}
+	return &Turtle{w: bufio.NewWriterSize(w, 32<<10), ns: ns, names: map[string]string{}, langs: map[string]bool{}}
 }
 
 // Write writes the statements of g. Errors are the writer's, or a term the
@@ -96,33 +98,73 @@ type predicateObjects struct {
 }
 
 // byPredicate groups a subject's pairs by predicate in order of first
-// appearance, dropping repeated objects.
+// appearance, dropping repeated objects. Subjects have a handful of
+// predicates, so they are scanned; repeats are found by a map only for a
+// subject with many pairs (a catalog's list of datasets).
 func byPredicate(pairs []Triple) []predicateObjects {
 	var out []predicateObjects
-	at := map[Term]int{}
-	seen := map[Triple]bool{}
+	var seen map[Triple]bool
+	if len(pairs) > 64 {
+		seen = make(map[Triple]bool, len(pairs))
+	}
+next:
 	for _, p := range pairs {
-		if seen[p] {
-			continue
+		i := -1
+		for j := range out {
+			if out[j].predicate == p.P {
+				i = j
+				break
+			}
 		}
-		seen[p] = true
-		i, ok := at[p.P]
-		if !ok {
+		if i < 0 {
 			i = len(out)
-			at[p.P] = i
 			out = append(out, predicateObjects{predicate: p.P})
+		}
+		if seen != nil {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+		} else {
+			for _, o := range out[i].objects {
+				if o == p.O {
+					continue next
+				}
+			}
 		}
 		out[i].objects = append(out[i].objects, p.O)
 	}
 	return out
 }
 
-// localName is a PN_LOCAL that needs no escapes: prefixed names are only
-// written for those; any other IRI is written whole.
-var localName = regexp.MustCompile(`^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$`)
+// isLocalName tells whether s is a PN_LOCAL that needs no escapes:
+// [A-Za-z0-9_] then [A-Za-z0-9_.-]*, not ending in a dot. Prefixed names
+// are only written for those; any other IRI is written whole.
+func isLocalName(s string) bool {
+	if s == "" || s[0] == '.' || s[0] == '-' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
 
 // langTag is BCP 47 as Turtle's LANGTAG production has it.
 var langTag = regexp.MustCompile(`^[a-zA-Z]+(-[a-zA-Z0-9]+)*$`)
+
+// validLang checks a tag, remembering the few a document uses.
+func (t *Turtle) validLang(tag string) bool {
+	ok, known := t.langs[tag]
+	if !known {
+		ok = langTag.MatchString(tag)
+		t.langs[tag] = ok
+	}
+	return ok
+}
 
 func (t *Turtle) term(x Term) (string, error) {
 	switch x.kind {
@@ -140,7 +182,7 @@ func (t *Turtle) term(x Term) (string, error) {
 		s := quoteTurtle(x.Value)
 		switch {
 		case x.Lang != "":
-			if !langTag.MatchString(x.Lang) {
+			if !t.validLang(x.Lang) {
 				return "", fmt.Errorf("rdf: bad language tag %q", x.Lang)
 			}
 			return s + "@" + x.Lang, nil
@@ -152,12 +194,24 @@ func (t *Turtle) term(x Term) (string, error) {
 	return "", fmt.Errorf("rdf: empty term")
 }
 
+// iri writes an IRI as a prefixed name when it can. Predicates and
+// classes come back thousands of times: their forms are remembered.
 func (t *Turtle) iri(iri string) string {
-	if n, local, ok := split(iri, t.ns); ok && localName.MatchString(local) {
-		return n.Prefix + ":" + local
+	if s, ok := t.names[iri]; ok {
+		return s
 	}
-	return "<" + iri + ">"
+	out := "<" + iri + ">"
+	if n, local, ok := split(iri, t.ns); ok && isLocalName(local) {
+		out = n.Prefix + ":" + local
+	}
+	if len(t.names) < maxNames {
+		t.names[iri] = out
+	}
+	return out
 }
+
+// maxNames bounds the IRIs a writer remembers.
+const maxNames = 4096
 
 // quoteTurtle writes s as a STRING_LITERAL_QUOTE.
 func quoteTurtle(s string) string {
