@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/machi-opendata/portal/catalog"
@@ -108,9 +109,24 @@ type RecordFilter struct {
 	Q      string            // text that must appear in the record
 	BBox   *catalog.BBox     // records whose bounds intersect it
 	Equals map[string]string // column name -> value (compared as text)
-	Sort   string            // a column name, "-name" for descending; default file order
-	Limit  int               // default 100, at most 1000
-	Offset int
+	// OneOf: column name -> values, any of which matches (each compared
+	// as in Equals).
+	OneOf map[string][]string
+	// Contains: column name -> text that must appear in that column.
+	Contains map[string]string
+	Sort     string // a column name, "-name" for descending; default file order
+	// OrderBy sorts by several columns (file order breaks ties); when set,
+	// Sort is ignored.
+	OrderBy []RecordOrder
+	Limit   int // Find: default 100, at most 1000; Stream: 0 for all
+	Offset  int
+}
+
+// RecordOrder is one sort key: a column, or the row number when Column is
+// empty.
+type RecordOrder struct {
+	Column string
+	Desc   bool
 }
 
 // Records reads stored records.
@@ -118,37 +134,62 @@ type Records struct {
 	DB *sql.DB
 }
 
-// Find returns the records of version v matching f as JSON objects, each
-// with "_row" (its number in the file) and, when it has a geometry other
-// than a point, "_geometry"; and the total that match. Invalid when f names
-// a column the version does not have.
-func (rs *Records) Find(ctx context.Context, v *catalog.Version, f RecordFilter) ([]json.RawMessage, int, error) {
+// selection is a filter as SQL: the condition with its arguments, and the
+// ORDER BY with its own.
+type selection struct {
+	cond      string
+	args      []any
+	order     string
+	orderArgs []any
+}
+
+// selection turns f into SQL over the records of v. Invalid when f names a
+// column the version does not have.
+func (rs *Records) selection(v *catalog.Version, f RecordFilter) (*selection, error) {
 	where := []string{"version_id = ?"}
 	args := []any{v.ID}
 	known := map[string]ColumnType{}
 	for _, c := range v.Columns {
 		known[c.Name] = c.Type
 	}
-	for name, val := range f.Equals {
+	column := func(name string) (ColumnType, error) {
 		t, ok := known[name]
 		if !ok {
-			return nil, 0, catalog.Errorf(catalog.Invalid, "unknown column %q", name)
+			return "", catalog.Errorf(catalog.Invalid, "unknown column %q", name)
 		}
-		// Numbers and booleans compare by value (定員=80 matches 80.0, 有無=true
-		// matches true); everything else as text.
-		if typed, ok := ParseValue(t, val); ok && (t == TypeInteger || t == TypeNumber || t == TypeBoolean) {
-			if b, isBool := typed.(bool); isBool {
-				typed = 0
-				if b {
-					typed = 1
-				}
-			}
-			where = append(where, "json_extract(props, ?) = ?")
-			args = append(args, jsonPath(name), typed)
+		return t, nil
+	}
+	for name, val := range f.Equals {
+		t, err := column(name)
+		if err != nil {
+			return nil, err
+		}
+		c, a := equalsClause(name, t, val)
+		where, args = append(where, c), append(args, a...)
+	}
+	for name, vals := range f.OneOf {
+		t, err := column(name)
+		if err != nil {
+			return nil, err
+		}
+		if len(vals) == 0 {
+			where = append(where, "0")
 			continue
 		}
-		where = append(where, "CAST(json_extract(props, ?) AS TEXT) = ?")
-		args = append(args, jsonPath(name), val)
+		var alts []string
+		for _, val := range vals {
+			c, a := equalsClause(name, t, val)
+			alts, args = append(alts, c), append(args, a...)
+		}
+		where = append(where, "("+strings.Join(alts, " OR ")+")")
+	}
+	for name, text := range f.Contains {
+		if _, err := column(name); err != nil {
+			return nil, err
+		}
+		where = append(where, `(CAST(json_extract(props, ?) AS TEXT) LIKE ? ESCAPE '\'
+			OR CAST(json_extract(props, ?) AS TEXT) LIKE ? ESCAPE '\')`)
+		args = append(args, jsonPath(name), "%"+likeEscape(text)+"%", jsonPath(name), "%"+likeEscape(normalizeWidth(text))+"%")
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// The values only, not the keys; as typed and NFKC-folded.
@@ -160,32 +201,70 @@ func (rs *Records) Find(ctx context.Context, v *catalog.Version, f RecordFilter)
 		where = append(where, "minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?")
 		args = append(args, b[2], b[0], b[3], b[1])
 	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := rs.DB.QueryRowContext(ctx, "SELECT count(*) FROM records WHERE "+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count records: %w", err)
+	sel := &selection{cond: strings.Join(where, " AND ")}
+	sel.args = args
+	orders := f.OrderBy
+	if len(orders) == 0 && f.Sort != "" {
+		orders = []RecordOrder{{Column: strings.TrimPrefix(f.Sort, "-"), Desc: strings.HasPrefix(f.Sort, "-")}}
 	}
-	order := "row"
-	if f.Sort != "" {
-		name, dir := strings.TrimPrefix(f.Sort, "-"), "ASC"
-		if strings.HasPrefix(f.Sort, "-") {
-			dir = "DESC"
+	var keys []string
+	for _, o := range orders {
+		dir := " ASC"
+		if o.Desc {
+			dir = " DESC"
 		}
-		if _, ok := known[name]; !ok {
-			return nil, 0, catalog.Errorf(catalog.Invalid, "cannot sort by unknown column %q", name)
+		if o.Column == "" {
+			keys = append(keys, "row"+dir)
+			continue
+		}
+		if _, ok := known[o.Column]; !ok {
+			return nil, catalog.Errorf(catalog.Invalid, "cannot sort by unknown column %q", o.Column)
 		}
 		// The path is bound, not spliced: only the direction comes from a whitelist.
-		order = "json_extract(props, ?) " + dir + ", row"
-		args = append(args, jsonPath(name))
+		keys = append(keys, "json_extract(props, ?)"+dir)
+		sel.orderArgs = append(sel.orderArgs, jsonPath(o.Column))
+	}
+	sel.order = strings.Join(append(keys, "row"), ", ")
+	return sel, nil
+}
+
+// equalsClause compares a column with a value as typed in the query:
+// numbers and booleans by value (定員=80 matches 80.0, 有無=true matches
+// true), everything else as text.
+func equalsClause(name string, t ColumnType, val string) (string, []any) {
+	if typed, ok := ParseValue(t, val); ok && (t == TypeInteger || t == TypeNumber || t == TypeBoolean) {
+		if b, isBool := typed.(bool); isBool {
+			typed = 0
+			if b {
+				typed = 1
+			}
+		}
+		return "json_extract(props, ?) = ?", []any{jsonPath(name), typed}
+	}
+	return "CAST(json_extract(props, ?) AS TEXT) = ?", []any{jsonPath(name), val}
+}
+
+// Find returns the records of version v matching f as JSON objects, each
+// with "_row" (its number in the file) and, when it has a geometry other
+// than a point, "_geometry"; and the total that match. Invalid when f names
+// a column the version does not have.
+func (rs *Records) Find(ctx context.Context, v *catalog.Version, f RecordFilter) ([]json.RawMessage, int, error) {
+	sel, err := rs.selection(v, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := rs.count(ctx, sel)
+	if err != nil {
+		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	args = append(args, limit, max(f.Offset, 0))
-	rows, err := rs.DB.QueryContext(ctx, "SELECT row, props, geom FROM records WHERE "+cond+
-		" ORDER BY "+order+" LIMIT ? OFFSET ?", args...)
+	args := append(append(slices.Clip(sel.args), sel.orderArgs...), limit, max(f.Offset, 0))
+	rows, err := rs.DB.QueryContext(ctx, "SELECT row, props, geom FROM records WHERE "+sel.cond+
+		" ORDER BY "+sel.order+" LIMIT ? OFFSET ?", args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find records: %w", err)
 	}
@@ -203,6 +282,64 @@ func (rs *Records) Find(ctx context.Context, v *catalog.Version, f RecordFilter)
 		out = append(out, withMeta(row, props, geom))
 	}
 	return out, total, rows.Err()
+}
+
+// Count returns how many records of v match f (its Sort, Limit and Offset
+// aside). Invalid when f names a column the version does not have.
+func (rs *Records) Count(ctx context.Context, v *catalog.Version, f RecordFilter) (int, error) {
+	sel, err := rs.selection(v, f)
+	if err != nil {
+		return 0, err
+	}
+	return rs.count(ctx, sel)
+}
+
+func (rs *Records) count(ctx context.Context, sel *selection) (int, error) {
+	var total int
+	if err := rs.DB.QueryRowContext(ctx, "SELECT count(*) FROM records WHERE "+sel.cond, sel.args...).Scan(&total); err != nil {
+		return 0, fmt.Errorf("count records: %w", err)
+	}
+	return total, nil
+}
+
+// Stream calls fn with each record of v matching f, in f's order, from
+// f.Offset and at most f.Limit of them (all when Limit is 0): row is the
+// record's number in the file, props the record as a JSON object in column
+// order, valid only during the call. Memory does not grow with the number
+// of records. Invalid when f names a column the version does not have;
+// otherwise what fn returns, or internal errors.
+func (rs *Records) Stream(ctx context.Context, v *catalog.Version, f RecordFilter, fn func(row int, props []byte) error) error {
+	sel, err := rs.selection(v, f)
+	if err != nil {
+		return err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	args := append(append(slices.Clip(sel.args), sel.orderArgs...), limit, max(f.Offset, 0))
+	rows, err := rs.DB.QueryContext(ctx, "SELECT row, props FROM records WHERE "+sel.cond+
+		" ORDER BY "+sel.order+" LIMIT ? OFFSET ?", args...)
+	if err != nil {
+		return fmt.Errorf("stream records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			row   int
+			props sql.RawBytes
+		)
+		if err := rows.Scan(&row, &props); err != nil {
+			return fmt.Errorf("stream records: %w", err)
+		}
+		if err := fn(row, props); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("stream records: %w", err)
+	}
+	return nil
 }
 
 // withMeta prepends "_row" (and "_geometry") to a stored JSON object.

@@ -49,6 +49,9 @@ func TestFindFiltersAndAwkwardColumnNames(t *testing.T) {
 		{"q matches values, not keys", RecordFilter{Q: "名称"}, []float64{3}},
 		{"q with full-width text", RecordFilter{Q: "ｺｳﾐﾝ"}, nil},
 		{"sort by a number, descending", RecordFilter{Sort: "-定員"}, []float64{2, 1, 3}},
+		{"one of a list", RecordFilter{OneOf: map[string][]string{"定員": {"120", "999"}}}, []float64{2}},
+		{"text in one column", RecordFilter{Contains: map[string]string{"名称": "公民"}}, []float64{2}},
+		{"sort by two keys, the row last", RecordFilter{OrderBy: []RecordOrder{{Column: "定員"}, {Desc: true}}}, []float64{3, 1, 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -234,11 +234,7 @@ func (s *Server) departmentsByCode(ctx context.Context) (map[string]*catalog.Dep
 
 // datasetRDF is one published dataset's graph.
 func (s *Server) datasetRDF(ctx context.Context, m dcatMapper, d *catalog.Dataset, depts map[string]*catalog.Department) (*rdf.Graph, error) {
-	v, err := s.store.Version(ctx, d.ID, d.CurrentVersion)
-	if err != nil {
-		return nil, err
-	}
-	dists, err := s.distributions(ctx, d, v)
+	v, dists, err := s.currentDistributions(ctx, d)
 	if err != nil {
 		return nil, err
 	}

@@ -197,6 +197,7 @@ type datasetDetail struct {
 // distribution is one download of a dataset (dcat:Distribution).
 type distribution struct {
 	Title       string `json:"title"`
+	Description string `json:"description"`
 	Format      string `json:"format"`
 	MediaType   string `json:"media_type"`
 	ByteSize    int64  `json:"byte_size,omitempty"`
@@ -319,17 +320,42 @@ func (s *Server) distributions(ctx context.Context, d *catalog.Dataset, v *catal
 			continue
 		}
 		info := known[f.Name]
-		out = append(out, distribution{Title: d.TitleJA + " (" + f.Format + ")", Format: f.Format, MediaType: f.MediaType,
+		out = append(out, distribution{Title: d.TitleJA + " (" + f.Format + ")", Description: exportNotes[f.Format], Format: f.Format, MediaType: f.MediaType,
 			ByteSize: info.Size, SHA256: info.SHA256, DownloadURL: s.apiURL(d.Slug) + "/" + f.Name})
 	}
 	for _, vf := range v.Files {
 		if vf.Role == "data" || vf.Role == "metadata" {
-			out = append(out, distribution{Title: vf.Name + "（原本 / original）", Format: formatOfMedia(vf.MediaType),
+			out = append(out, distribution{Title: vf.Name + "（原本 / original）", Description: originalNote, Format: formatOfMedia(vf.MediaType),
 				MediaType: vf.MediaType, ByteSize: vf.Size, SHA256: vf.SHA256,
 				DownloadURL: s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(v.Number) + "/original?file=" + vf.SHA256})
 		}
 	}
 	return out, nil
+}
+
+// exportNotes say what each generated download is; DCAT, CKAN and the API
+// show them.
+var exportNotes = map[string]string{
+	"CSV":     "全レコード（UTF-8 の CSV、1 行目は見出し）。Excel 向けの BOM 付きは ?bom=1、Shift_JIS は ?encoding=shift_jis",
+	"JSON":    "全レコード（JSON の配列）",
+	"GeoJSON": "全レコード（GeoJSON の FeatureCollection、WGS 84 経緯度）",
+}
+
+// originalNote says what an original file is.
+const originalNote = "担当課がアップロードしたままのファイル（原本）"
+
+// currentDistributions loads a published dataset's current version and
+// its downloads.
+func (s *Server) currentDistributions(ctx context.Context, d *catalog.Dataset) (*catalog.Version, []distribution, error) {
+	v, err := s.store.Version(ctx, d.ID, d.CurrentVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	dists, err := s.distributions(ctx, d, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, dists, nil
 }
 
 func formatOfMedia(mt string) string {

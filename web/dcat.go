@@ -379,7 +379,7 @@ func (m dcatMapper) distributionGraph(g *rdf.Graph, d *catalog.Dataset, ds rdf.T
 	g.Add(ds, p(nsDCAT, "distribution"), di)
 	g.Type(di, nsDCAT+"Distribution")
 	g.Add(di, p(nsDCT, "title"), rdf.Lang(dist.Title, "ja"))
-	g.Add(di, p(nsDCT, "description"), rdf.Lang(distributionNote(dist), "ja"))
+	g.Add(di, p(nsDCT, "description"), rdf.Lang(dist.Description, "ja"))
 	m.concept(g, di, p(nsDCATAP, "availability"), rdf.IRI(euAuthority+"planned-availability/STABLE"), "stable", "安定")
 	g.Add(di, p(nsDCAT, "accessURL"), rdf.IRI(dist.DownloadURL))
 	g.Add(di, p(nsDCAT, "downloadURL"), rdf.IRI(dist.DownloadURL))
@@ -412,26 +412,6 @@ func (m dcatMapper) distributionGraph(g *rdf.Graph, d *catalog.Dataset, ds rdf.T
 		m.dataService(g, api)
 		g.Add(rdf.IRI(api.iri), p(nsDCAT, "servesDataset"), ds)
 	}
-}
-
-// distributionNote says in a sentence what a download is.
-func distributionNote(d distribution) string {
-	switch d.Format {
-	case "CSV":
-		if strings.Contains(d.DownloadURL, "/original") {
-			break
-		}
-		return "CSV（UTF-8）。?bom=1 で Excel 向けの BOM 付き、?encoding=shift_jis で Shift_JIS になります。"
-	case "JSON":
-		if !strings.Contains(d.DownloadURL, "/original") {
-			return "JSON（レコードの配列）。"
-		}
-	case "GeoJSON":
-		if !strings.Contains(d.DownloadURL, "/original") {
-			return "GeoJSON（RFC 7946、WGS 84 経緯度）。"
-		}
-	}
-	return "担当課が登録したファイルそのもの（原本）。"
 }
 
 // location states the spatial coverage of s: a bounding box and its

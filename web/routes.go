@@ -51,4 +51,10 @@ func (s *Server) routes() {
 	get(api, "/themes", s.listThemes)
 	get(api, "/search", s.needsIndex(s.searchAll))
 	get(api, "/suggest", s.needsIndex(s.suggest))
+
+	// CKAN Action API v3, read only (ckan.go): GET, or POST with a JSON
+	// body as ckanapi sends; /api/action is CKAN's own alias.
+	ckanMethods := []string{http.MethodGet, http.MethodHead, http.MethodPost}
+	r.Match(ckanMethods, "/api/3/action/:action", s.ckan)
+	r.Match(ckanMethods, "/api/action/:action", s.ckan)
 }

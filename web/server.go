@@ -37,7 +37,8 @@ type Server struct {
 	assets    *assets
 	cache     *responseCache
 	downloads downloadCounter
-	api       *apiDoc // the OpenAPI document and the API page
+	ckanView  ckanCache // the catalog as the CKAN API shows it
+	api       *apiDoc   // the OpenAPI document and the API page
 	engine    *gin.Engine
 	// now is the clock of what depends on the date (which events are
 	// still to come); tests fix it.
