@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -362,5 +363,61 @@ func TestPublishingQueuesIndexWork(t *testing.T) {
 	slugs, err := s.PublishedSlugs(ctx)
 	if err != nil || len(slugs) != 1 || slugs[0] != "q" {
 		t.Errorf("published = %v, %v", slugs, err)
+	}
+}
+
+// TestCurrentVersionsMatchesOneByOne: the batch loader returns what
+// Version and Distributions return dataset by dataset, across batches, and
+// leaves out datasets with nothing published.
+func TestCurrentVersionsMatchesOneByOne(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	var all []*Dataset
+	for i := range maxBatch + 3 {
+		meta := Dataset{Slug: fmt.Sprintf("d%d", i), TitleJA: fmt.Sprintf("データ%d", i), Kind: KindTable, Department: "bousai", License: DefaultLicense}
+		files := []VersionFile{{Name: "a.csv", SHA256: fmt.Sprintf("%064d", i), Size: int64(i), MediaType: "text/csv", Role: "data"},
+			{Name: "b.csv", SHA256: fmt.Sprintf("%064d", i+1), Size: 1, MediaType: "text/csv", Role: "data"}}
+		d, v, err := s.AddVersion(ctx, NewVersion{Meta: meta, Files: files, Publish: i%7 != 0}, noRecords)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutDistribution(ctx, v.ID, "data.csv", DistributionInfo{Size: int64(i), SHA256: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if i%5 == 0 { // a newer draft must not be taken for the current version
+			if _, _, err := s.AddVersion(ctx, NewVersion{Meta: meta}, noRecords); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d, err = s.DatasetBySlug(ctx, d.Slug); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, d)
+	}
+	versions, known, err := s.CurrentVersions(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range all {
+		if i%7 == 0 {
+			if versions[d.ID] != nil {
+				t.Errorf("%s: unpublished, yet %v", d.Slug, versions[d.ID])
+			}
+			continue
+		}
+		want, err := s.Version(ctx, d.ID, d.CurrentVersion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantKnown, err := s.Distributions(ctx, want.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, versions[d.ID]); diff != "" {
+			t.Errorf("%s: version (-one by one +batch):\n%s", d.Slug, diff)
+		}
+		if diff := cmp.Diff(wantKnown, known[d.ID]); diff != "" {
+			t.Errorf("%s: downloads (-one by one +batch):\n%s", d.Slug, diff)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -331,4 +332,98 @@ func (s *Store) FileReferenced(ctx context.Context, sum string) (bool, error) {
 		return false, fmt.Errorf("file referenced: %w", err)
 	}
 	return n > 0, nil
+}
+
+// CurrentVersions loads the current versions of many datasets at once, with
+// their files and what is known of their generated downloads, by dataset
+// id: three queries for up to maxBatch datasets instead of three per
+// dataset, for views that walk the whole catalog (DCAT, CKAN). Datasets
+// with no current version are left out. Errors are internal.
+func (s *Store) CurrentVersions(ctx context.Context, ds []*Dataset) (map[int64]*Version, map[int64]map[string]DistributionInfo, error) {
+	versions := map[int64]*Version{}
+	known := map[int64]map[string]DistributionInfo{}
+	for len(ds) > 0 {
+		batch := ds[:min(len(ds), maxBatch)]
+		ds = ds[len(batch):]
+		var (
+			cond []string
+			args []any
+		)
+		for _, d := range batch {
+			if d.CurrentVersion > 0 {
+				cond, args = append(cond, "(dataset_id = ? AND number = ?)"), append(args, d.ID, d.CurrentVersion)
+			}
+		}
+		if len(cond) == 0 {
+			continue
+		}
+		byID := map[int64]*Version{}
+		err := s.eachRow(ctx, versionSelect+" WHERE "+strings.Join(cond, " OR "), args, func(r *sql.Rows) error {
+			v, err := scanVersion(r)
+			if err != nil {
+				return err
+			}
+			versions[v.DatasetID], byID[v.ID] = v, v
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("current versions: %w", err)
+		}
+		ids := make([]any, 0, len(byID))
+		for id := range byID {
+			ids = append(ids, id)
+		}
+		in := "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+		err = s.eachRow(ctx, `SELECT version_id, name, sha256, size, media_type, role FROM version_files
+			WHERE version_id IN `+in+` ORDER BY version_id, position`, ids, func(r *sql.Rows) error {
+			var id int64
+			var f VersionFile
+			if err := r.Scan(&id, &f.Name, &f.SHA256, &f.Size, &f.MediaType, &f.Role); err != nil {
+				return err
+			}
+			byID[id].Files = append(byID[id].Files, f)
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("current versions' files: %w", err)
+		}
+		err = s.eachRow(ctx, `SELECT version_id, format, size, sha256 FROM distributions WHERE version_id IN `+in, ids,
+			func(r *sql.Rows) error {
+				var id int64
+				var f string
+				var d DistributionInfo
+				if err := r.Scan(&id, &f, &d.Size, &d.SHA256); err != nil {
+					return err
+				}
+				ds := byID[id].DatasetID
+				if known[ds] == nil {
+					known[ds] = map[string]DistributionInfo{}
+				}
+				known[ds][f] = d
+				return nil
+			})
+		if err != nil {
+			return nil, nil, fmt.Errorf("current versions' downloads: %w", err)
+		}
+	}
+	return versions, known, nil
+}
+
+// maxBatch bounds the datasets of one CurrentVersions query (SQLite allows
+// 32,766 parameters; two per dataset).
+const maxBatch = 500
+
+// eachRow runs query and calls f on every row.
+func (s *Store) eachRow(ctx context.Context, query string, args []any, f func(*sql.Rows) error) error {
+	rows, err := s.DB.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

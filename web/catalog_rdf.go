@@ -92,6 +92,10 @@ func (s *Server) catalogAs(ext string) handler {
 	return func(c *gin.Context) error { return s.writeCatalog(c, f) }
 }
 
+// catalogChunk is how many datasets' versions are read in one go while
+// the catalog streams.
+const catalogChunk = 200
+
 // Catalog paging: without ?page= the whole catalog is written, streamed
 // dataset by dataset; with it, one page as a hydra:PagedCollection, as
 // ckanext-dcat pages.
@@ -171,15 +175,32 @@ func (s *Server) writeCatalog(c *gin.Context, f rdfFormat) error {
 	graphs := make(chan datasetGraph, 16)
 	go func() {
 		defer close(graphs)
-		for _, d := range list {
-			g, err := s.datasetRDF(ctx, m, d, depts)
+		send := func(dg datasetGraph) bool {
 			select {
-			case graphs <- datasetGraph{g, err}:
+			case graphs <- dg:
+				return dg.err == nil
 			case <-ctx.Done():
+				return false
+			}
+		}
+		for len(list) > 0 {
+			chunk := list[:min(len(list), catalogChunk)]
+			list = list[len(chunk):]
+			versions, known, err := s.store.CurrentVersions(ctx, chunk)
+			if err != nil {
+				send(datasetGraph{err: err})
 				return
 			}
-			if err != nil {
-				return
+			for _, d := range chunk {
+				v := versions[d.ID]
+				if v == nil {
+					continue // withdrawn since it was listed
+				}
+				var g rdf.Graph
+				m.datasetGraph(&g, d, v, depts[d.Department], s.distributionsOf(d, v, known[d.ID]))
+				if !send(datasetGraph{g: &g}) {
+					return
+				}
 			}
 		}
 	}()

@@ -176,15 +176,35 @@ func (s *Server) buildCKAN(ctx context.Context, old *ckanCatalog, stamp string) 
 	for i := range facetIDs {
 		facetIDs[i] = map[string]int32{}
 	}
+	// The packages to build (new or changed) have their versions read in
+	// batches: three queries per 500 datasets, not three per dataset.
+	keys := make(map[int64]string, len(ds))
+	var changed []*catalog.Dataset
+	for _, d := range ds {
+		if org := cat.orgByName[d.Department]; org != nil {
+			keys[d.ID] = packageKey(d, org.dept, org.ref)
+			if old.reusable(d.Slug, keys[d.ID]) == nil {
+				changed = append(changed, d)
+			}
+		}
+	}
+	versions, known, err := s.store.CurrentVersions(ctx, changed)
+	if err != nil {
+		return nil, err
+	}
 	for _, d := range ds {
 		org := cat.orgByName[d.Department]
 		if org == nil {
 			continue // a foreign key makes this impossible
 		}
-		key := packageKey(d, org.dept, org.ref)
+		key := keys[d.ID]
 		p := old.reusable(d.Slug, key)
 		if p == nil {
-			if p, err = s.ckanPackage(ctx, d, org.dept, org.ref, key); err != nil {
+			v := versions[d.ID]
+			if v == nil {
+				continue // withdrawn since it was listed
+			}
+			if p, err = s.ckanPackage(d, v, s.distributionsOf(d, v, known[d.ID]), org.dept, org.ref, key); err != nil {
 				return nil, err
 			}
 		}

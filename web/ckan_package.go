@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -170,11 +169,7 @@ func packageKey(d *catalog.Dataset, dept catalog.Department, org ckanOrgDict) st
 }
 
 // ckanPackage builds the package of a published dataset.
-func (s *Server) ckanPackage(ctx context.Context, d *catalog.Dataset, dept catalog.Department, org ckanOrgDict, key string) (*ckanPackage, error) {
-	v, dists, err := s.currentDistributions(ctx, d)
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) ckanPackage(d *catalog.Dataset, v *catalog.Version, dists []distribution, dept catalog.Department, org ckanOrgDict, key string) (*ckanPackage, error) {
 	p := &ckanPackage{name: d.Slug, key: key, complete: true, titleKey: catalog.Fold(d.TitleJA), title: d.TitleJA,
 		notes: d.DescriptionJA, org: d.Department, license: d.License, tags: d.Keywords, created: d.Issued,
 		modified: d.Modified, version: v}

@@ -314,6 +314,12 @@ func (s *Server) distributions(ctx context.Context, d *catalog.Dataset, v *catal
 	if err != nil {
 		return nil, err
 	}
+	return s.distributionsOf(d, v, known), nil
+}
+
+// distributionsOf lists the downloads of version v given what is known of
+// its generated ones (sizes, checksums) by format.
+func (s *Server) distributionsOf(d *catalog.Dataset, v *catalog.Version, known map[string]catalog.DistributionInfo) []distribution {
 	var out []distribution
 	for _, f := range datasets.Exports {
 		if f.NeedsGeometry && !v.HasGeometry {
@@ -330,7 +336,7 @@ func (s *Server) distributions(ctx context.Context, d *catalog.Dataset, v *catal
 				DownloadURL: s.apiURL(d.Slug) + "/versions/" + strconv.Itoa(v.Number) + "/original?file=" + vf.SHA256})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // exportNotes say what each generated download is; DCAT, CKAN and the API
