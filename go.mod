@@ -10,6 +10,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/ikawaha/kagome-dict/ipa v1.2.2
 	github.com/ikawaha/kagome/v2 v2.10.0
+	github.com/jonas-p/go-shp v0.1.1
 	github.com/klauspost/compress v1.18.0
 	github.com/mattn/go-sqlite3 v1.14.28
 	github.com/paulmach/orb v0.11.1

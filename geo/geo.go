@@ -1,6 +1,8 @@
 // Package geo holds the portal's geometry on orb (github.com/paulmach/orb):
-// checks on WGS 84 geometries and, later, coordinate systems, layer
-// merging, spatial indexing and tiles.
+// checks on WGS 84 geometries, the coordinate systems Japanese layers come
+// in (JGD2000/JGD2011 and their Japan Plane Rectangular zones, Web
+// Mercator) and their conversion to WGS 84, and the reading of zipped
+// Shapefiles into layers; later, layer merging, spatial indexing and tiles.
 //
 // Everything here is a pure function of plain values: no HTTP, no storage,
 // and no import of the catalog package, so any layer can use it.
@@ -8,7 +10,7 @@
 // Coordinates follow GeoJSON (RFC 7946): orb.Point{longitude, latitude} in
 // degrees of WGS 84. JGD2011 geographic coordinates (EPSG:6668), which
 // Japanese municipalities usually state, differ from WGS 84 by far less than
-// the precision of their data and are treated as WGS 84.
+// the precision of their data and are treated as WGS 84 (see CRS).
 package geo
 
 import "github.com/paulmach/orb"
