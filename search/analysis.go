@@ -23,6 +23,7 @@ import (
 const (
 	anBigram      = "machi_bigram"       // folded text, CJK bigrams and unigrams (index side)
 	anBigramQuery = "machi_bigram_query" // the same without unigrams except for a lone character (query side)
+	anRecordText  = "machi_record_text"  // bigrams and unigrams, and the synonyms the text holds (records)
 	anKagome      = "machi_kagome"       // kagome IPA, search mode, base forms, particles dropped
 	anReading     = "machi_reading"      // bigrams of the kana reading, folded by sound
 	anEnglish     = "en"                 // bleve's English analyzer (stemming, stop words)
@@ -63,6 +64,7 @@ func registerAnalyzers() error {
 		for name, a := range map[string]analysis.Analyzer{
 			anBigram:      &bigramAnalyzer{unigrams: true},
 			anBigramQuery: &bigramAnalyzer{},
+			anRecordText:  &recordTextAnalyzer{syn: loadSynonyms()},
 			anKagome:      &kagomeAnalyzer{t: t},
 			anReading:     &readingAnalyzer{t: t},
 			anTerms:       termsAnalyzer{},
@@ -106,7 +108,9 @@ func (termsAnalyzer) Analyze(input []byte) analysis.TokenStream {
 // startsAnalyzer indexes every beginning of each line, up to max
 // characters: みどり野 gives み, みど, みどり, みどり野. Autocomplete then
 // looks a prefix up as one term, whatever the number of names it begins,
-// where a prefix query would visit each of those names' terms.
+// where a prefix query would visit each of those names' terms. The first
+// line is the document's suggest tier (suggestTier), which starts every
+// term: a prefix is looked up tier by tier.
 type startsAnalyzer struct {
 	max int
 }
@@ -114,7 +118,8 @@ type startsAnalyzer struct {
 func (a startsAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	var out analysis.TokenStream
 	seen := map[string]bool{}
-	for line := range strings.SplitSeq(string(input), "\n") {
+	tier, rest, _ := strings.Cut(string(input), "\n")
+	for line := range strings.SplitSeq(rest, "\n") {
 		end := 0
 		for i, r := range []rune(line) {
 			if i == a.max {
@@ -123,7 +128,7 @@ func (a startsAnalyzer) Analyze(input []byte) analysis.TokenStream {
 			end += utf8.RuneLen(r)
 			if t := line[:end]; !seen[t] {
 				seen[t] = true
-				out = append(out, &analysis.Token{Term: []byte(t), End: end, Position: len(out) + 1, Type: analysis.AlphaNumeric})
+				out = append(out, &analysis.Token{Term: []byte(tier + t), End: end, Position: len(out) + 1, Type: analysis.AlphaNumeric})
 			}
 		}
 	}
@@ -144,6 +149,29 @@ func (a *bigramAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	folded := []byte(fold(string(input)))
 	ts := unicode.NewUnicodeTokenizer().Tokenize(folded)
 	return cjk.NewCJKBigramFilter(a.unigrams).Filter(ts)
+}
+
+// recordTextAnalyzer is the bigram analyzer of a record's text, which also
+// gives each synonym (synonyms.txt) the text holds as one term, marked
+// with synonymMark: a query word's synonyms are then a term each in a
+// million records, rather than a conjunction of each synonym's bigrams.
+// The terms are in the same field as the bigrams, so that they weigh as
+// the bigrams did, by the text's length.
+type recordTextAnalyzer struct {
+	syn *synonyms
+}
+
+// synonymMark starts the synonym terms of a record's text; no bigram
+// does.
+const synonymMark = "="
+
+func (a *recordTextAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	folded := fold(string(input))
+	ts := cjk.NewCJKBigramFilter(true).Filter(unicode.NewUnicodeTokenizer().Tokenize([]byte(folded)))
+	for _, t := range a.syn.termsIn(folded) {
+		ts = append(ts, &analysis.Token{Term: []byte(synonymMark + t), Position: len(ts) + 1, Type: analysis.Ideographic})
+	}
+	return ts
 }
 
 // kagomeAnalyzer cuts text into words with the IPA dictionary in search

@@ -1,11 +1,14 @@
 package search
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -15,15 +18,23 @@ import (
 
 // ErrRebuild is returned by Open, with a usable empty index, when the index
 // had to be created afresh: it was missing, unreadable, or built by another
-// MappingVersion or analyzer variant. The caller reindexes from the
+// MappingVersion, analyzer variant or synonyms.txt. The caller reindexes from the
 // database.
 var ErrRebuild = errors.New("search: the index is new and must be rebuilt from the catalog")
 
 // Internal keys of the index's own metadata.
 var (
-	keyVersion = []byte("machi:mapping_version")
-	keyVariant = []byte("machi:variant")
+	keyVersion  = []byte("machi:mapping_version")
+	keyVariant  = []byte("machi:variant")
+	keySynonyms = []byte("machi:synonyms")
 )
+
+// synonymsStamp identifies the synonyms a record's text was tagged with
+// (recordTextAnalyzer): another synonyms.txt means another index.
+func synonymsStamp() string {
+	sum := sha256.Sum256([]byte(synonymsText))
+	return hex.EncodeToString(sum[:8])
+}
 
 // Index is the search index: one Bleve index holding datasets and records.
 // It is safe for concurrent use.
@@ -120,7 +131,11 @@ func (ix *Index) current() bool {
 		return false
 	}
 	name, err := ix.idx.GetInternal(keyVariant)
-	return err == nil && string(name) == ix.v.name
+	if err != nil || string(name) != ix.v.name {
+		return false
+	}
+	syn, err := ix.idx.GetInternal(keySynonyms)
+	return err == nil && string(syn) == synonymsStamp()
 }
 
 func (ix *Index) stamp() error {
@@ -130,6 +145,9 @@ func (ix *Index) stamp() error {
 	if err := ix.idx.SetInternal(keyVariant, []byte(ix.v.name)); err != nil {
 		return fmt.Errorf("search: write index version: %w", err)
 	}
+	if err := ix.idx.SetInternal(keySynonyms, []byte(synonymsStamp())); err != nil {
+		return fmt.Errorf("search: write index version: %w", err)
+	}
 	return nil
 }
 
@@ -137,26 +155,112 @@ func (ix *Index) stamp() error {
 // amortise a segment, small enough to keep a reindex's memory flat.
 const putBatch = 500
 
+// putWriters is how many batches are indexed at once. Bleve analyzes a
+// batch on every core but builds its segment on one; with two batches in
+// flight, one is analyzed while the other's segment is built.
+const putWriters = 2
+
 // Put adds or replaces documents, in batches. A document replaces the one
-// with the same ID.
+// with the same ID. It returns once every document is indexed.
 func (ix *Index) Put(docs ...Doc) error {
-	for len(docs) > 0 {
-		n := min(len(docs), putBatch)
-		b := ix.idx.NewBatch()
-		for _, d := range docs[:n] {
-			if d.ID == "" {
-				return fmt.Errorf("search: document without an id (%s row %d)", d.Dataset, d.Row)
-			}
-			if err := b.Index(d.ID, ix.v.fields(d)); err != nil {
-				return fmt.Errorf("search: index %s: %w", d.ID, err)
-			}
+	if len(docs) <= putBatch {
+		return ix.put(docs)
+	}
+	w := ix.NewWriter()
+	for _, d := range docs {
+		if err := w.Add(d); err != nil {
+			w.Close()
+			return err
 		}
-		if err := ix.idx.Batch(b); err != nil {
-			return fmt.Errorf("search: write batch: %w", err)
+	}
+	return w.Close()
+}
+
+func (ix *Index) put(docs []Doc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	b := ix.idx.NewBatch()
+	for _, d := range docs {
+		if d.ID == "" {
+			return fmt.Errorf("search: document without an id (%s row %d)", d.Dataset, d.Row)
 		}
-		docs = docs[n:]
+		if err := b.Index(d.ID, ix.v.fields(d)); err != nil {
+			return fmt.Errorf("search: index %s: %w", d.ID, err)
+		}
+	}
+	if err := ix.idx.Batch(b); err != nil {
+		return fmt.Errorf("search: write batch: %w", err)
 	}
 	return nil
+}
+
+// Writer adds documents in batches, several batches at once (putWriters),
+// while the caller builds the next ones. Add and Close are for one
+// goroutine; the index stays usable meanwhile.
+type Writer struct {
+	ix   *Index
+	buf  []Doc
+	ch   chan []Doc
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	err  error
+	done bool
+}
+
+// NewWriter starts a Writer. Close it.
+func (ix *Index) NewWriter() *Writer {
+	w := &Writer{ix: ix, ch: make(chan []Doc)}
+	for range putWriters {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			for docs := range w.ch {
+				if err := w.ix.put(docs); err != nil {
+					w.mu.Lock()
+					if w.err == nil {
+						w.err = err
+					}
+					w.mu.Unlock()
+				}
+			}
+		}()
+	}
+	return w
+}
+
+// Add queues d; a full batch is handed to a writer, waiting while all are
+// busy. It returns the first error of any batch so far.
+func (w *Writer) Add(d Doc) error {
+	w.mu.Lock()
+	err := w.err
+	w.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	w.buf = append(w.buf, d)
+	if len(w.buf) == putBatch {
+		w.ch <- w.buf
+		w.buf = make([]Doc, 0, putBatch)
+	}
+	return nil
+}
+
+// Close indexes what is queued and returns once every document added is
+// indexed, with the first error of any batch.
+func (w *Writer) Close() error {
+	if !w.done {
+		w.done = true
+		if len(w.buf) > 0 {
+			w.ch <- w.buf
+			w.buf = nil
+		}
+		close(w.ch)
+		w.wg.Wait()
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
 }
 
 // DeleteDataset removes the dataset's document and those of all its

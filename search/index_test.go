@@ -82,6 +82,9 @@ func TestOpenRebuilds(t *testing.T) {
 		{"other variant", func(t *testing.T, dir string) {
 			stamped(t, dir, keyVariant, "bigram")
 		}, false},
+		{"other synonyms", func(t *testing.T, dir string) {
+			stamped(t, dir, keySynonyms, "0123456789abcdef")
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -235,5 +238,29 @@ func TestConcurrentUse(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// Put with more documents than a batch goes through a Writer: every
+// document is indexed when it returns, and a bad one is an error.
+func TestPutManyBatches(t *testing.T) {
+	ix, err := OpenMem(DefaultVariant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var docs []Doc
+	for i := range 3*putBatch + 7 {
+		docs = append(docs, Doc{ID: RecordID("parks", i+1), Type: "facility", Dataset: "parks", Row: i + 1, Title: "公園", Kind: "facility"})
+	}
+	if err := ix.Put(docs...); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, ix); n != uint64(len(docs)) {
+		t.Errorf("%d documents, want %d", n, len(docs))
+	}
+	docs[putBatch+3].ID = ""
+	if err := ix.Put(docs...); err == nil || !strings.Contains(err.Error(), "without an id") {
+		t.Errorf("a document without an id among many: %v", err)
 	}
 }

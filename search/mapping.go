@@ -14,7 +14,7 @@ import (
 // analyzers and what documents put in them. Change it whenever any of these
 // changes, so that Open rebuilds old indexes instead of searching them with
 // the wrong analysis.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Japanese text goes into four logical fields, each analyzed by every
 // analyzer of the variant into a field named <field>_<suffix>: the title,
@@ -64,8 +64,32 @@ func (v variant) hasField(field string, a analyzerUse) bool {
 	return true
 }
 
-// Facet fields and their Doc values.
+// Records are 99% of the documents and need far less than datasets: a
+// record's text is an address, a place, a few typed words. So a record's
+// title is analyzed like a dataset's (kagome and readings; not bigrams,
+// which ranked no better), but its text, English text and other columns go
+// into fields of their own, rtext_bi and rmore_bi, with bigrams only and no
+// positions, and with a term for each synonym they hold
+// (recordTextAnalyzer): no kagome over a million addresses, no term vectors
+// to build, merge and read. Queries search them by counting bigrams, never
+// as phrases. A record has no keyword fields: its dataset's themes are its
+// dataset's business. docs/search.md ("Two layouts") has the measurements.
+var recordFields = []struct {
+	name  string
+	boost float64
+}{
+	{"rtext", 1}, {"rmore", 0.5},
+}
+
+// Facets, as Result.Facets names them. kind, department, theme and
+// license are counted from facetKey, one docvalue per document that holds
+// all four (records inherit them from their dataset), so that counting
+// them visits one field per match rather than four; tag and format only
+// datasets have.
 var facetFields = []string{"kind", "department", "theme", "tag", "format", "license"}
+
+// Fields that hold facet values for filtering (indexed, not counted).
+var filterFields = []string{"kind", "department", "theme", "tag", "license"}
 
 func (v variant) mapping() *mapping.IndexMappingImpl {
 	im := bleve.NewIndexMapping()
@@ -118,11 +142,19 @@ func (v variant) mapping() *mapping.IndexMappingImpl {
 	if v.reading && v.heads {
 		dm.AddFieldMappingsAt("head_reading", terms)
 	}
-	dm.AddFieldMappingsAt("type", keyword(true, true))
-	dm.AddFieldMappingsAt("dataset", keyword(true, false))
-	for _, f := range facetFields {
-		dm.AddFieldMappingsAt(f, keyword(false, true))
+	for _, f := range recordFields {
+		rf := text(anRecordText)
+		rf.IncludeTermVectors = false
+		dm.AddFieldMappingsAt(f.name+"_bi", rf)
 	}
+	dm.AddFieldMappingsAt("type", keyword(true, false))
+	dm.AddFieldMappingsAt("dataset", keyword(true, false))
+	for _, f := range filterFields {
+		dm.AddFieldMappingsAt(f, keyword(false, false))
+	}
+	dm.AddFieldMappingsAt(facetKey, keyword(false, true))
+	dm.AddFieldMappingsAt("tag_facet", keyword(false, true))
+	dm.AddFieldMappingsAt("format", keyword(false, true))
 	dm.AddFieldMappingsAt("format_filter", keyword(false, false))
 	dm.AddFieldMappingsAt("sort_title", keyword(false, true))
 	modified := bleve.NewDateTimeFieldMapping()
@@ -165,8 +197,10 @@ func (v variant) fields(d Doc) map[string]any {
 		"dataset":       d.Dataset,
 		"theme":         d.Themes,
 		"tag":           d.Keywords,
+		"tag_facet":     d.Keywords,
 		"format":        d.Formats,
 		"format_filter": formatKeys(d.Formats),
+		facetKey:        facetKeyOf(d),
 		"sort_title":    fold(d.Title),
 		"title_en":      d.TitleEN,
 		"text_en":       strings.TrimSpace(d.TextEN + "\n" + strings.Join(kwEN, "\n")),
@@ -180,10 +214,29 @@ func (v variant) fields(d Doc) map[string]any {
 	if !d.Modified.IsZero() {
 		m["modified"] = d.Modified
 	}
+	record := d.Type != "dataset"
+	if record {
+		// A record's English text goes with its Japanese text: it is a
+		// few set phrases (public facility, hazards: flood), and there it
+		// is tagged with the English synonyms it holds like the rest.
+		if t := strings.TrimSpace(texts["text"] + "\n" + m["text_en"].(string)); t != "" {
+			m["rtext_bi"] = t
+		}
+		delete(m, "text_en")
+		if texts["more"] != "" {
+			m["rmore_bi"] = texts["more"]
+		}
+	}
 	for _, f := range jaFields {
+		if record && f.name != "title" {
+			continue
+		}
 		for _, a := range v.analyzers() {
 			if !v.hasField(f.name, a) || texts[f.name] == "" {
 				continue
+			}
+			if record && a.suffix == "bi" && v.kagome {
+				continue // kagome and readings name a record well enough (docs/search.md)
 			}
 			s := texts[f.name]
 			if a.suffix == "rd" && f.name == "title" && d.Reading != "" {
@@ -211,7 +264,8 @@ func (v variant) fields(d Doc) map[string]any {
 		}
 	}
 	if st, in := suggestTerms(d); len(st) > 0 {
-		m["suggest_start"], m["suggest_inner"] = strings.Join(st, "\n"), strings.Join(in, "\n")
+		tier := suggestTier(d) + "\n"
+		m["suggest_start"], m["suggest_inner"] = tier+strings.Join(st, "\n"), tier+strings.Join(in, "\n")
 		m["show_reading"] = strings.Join(st[1:], "\n")
 	}
 	m["show_title"], m["show_text"] = d.Title, d.Text
@@ -227,4 +281,37 @@ func formatKeys(formats []string) []string {
 		out[i] = strings.ToLower(f)
 	}
 	return out
+}
+
+// facetKey is the field that holds a document's kind, department, license
+// and themes as one value (facetKeyOf), counted as one facet and split
+// again by addFacetKey.
+const facetKey = "facets"
+
+const (
+	facetSep = "\x1f" // between kind, department, license and themes
+	themeSep = "\x1e" // between themes
+)
+
+func facetKeyOf(d Doc) string {
+	return strings.Join([]string{d.Kind, d.Department, d.License, strings.Join(d.Themes, themeSep)}, facetSep)
+}
+
+// addFacetKey counts n documents of facet key k into facets.
+func addFacetKey(facets map[string]map[string]int, k string, n int) {
+	parts := strings.SplitN(k, facetSep, 4)
+	if len(parts) != 4 {
+		return
+	}
+	add := func(facet, value string) {
+		if value != "" {
+			facets[facet][value] += n
+		}
+	}
+	add("kind", parts[0])
+	add("department", parts[1])
+	add("license", parts[2])
+	for t := range strings.SplitSeq(parts[3], themeSep) {
+		add("theme", t)
+	}
 }

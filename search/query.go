@@ -35,6 +35,7 @@ type alt struct {
 	text     string // normalized
 	boost    float64
 	original bool // as the user wrote it
+	member   bool // a term of synonyms.txt (rather than a word rewritten by one, inWords)
 }
 
 // Synonyms of a unit.
@@ -70,9 +71,12 @@ func parseQuery(q string, syn *synonyms, byReading bool) (units []unit, periods 
 		if syn != nil && group == nil {
 			group = syn.nearest(text)
 		}
+		if syn != nil {
+			_, u.alts[0].member = syn.byTerm[fold(text)]
+		}
 		for _, g := range group {
 			if fold(g) != fold(text) {
-				u.alts = append(u.alts, alt{text: g, boost: synonymBoost})
+				u.alts = append(u.alts, alt{text: g, boost: synonymBoost, member: true})
 			}
 		}
 		if syn != nil && group == nil {
@@ -102,6 +106,12 @@ const (
 	headReadingShare = 0.5 // the same by reading, against by writing
 	periodBoost      = 4   // a period named by the query word itself
 	periodInWord     = 1   // a period named inside a longer word (昭和 of 昭和の図書館)
+	// recordTextBoost weighs a record's text (bigrams only) against a
+	// dataset's, which two analyzers match.
+	recordTextBoost = 1.8
+	// recordSynonymBoost weighs a synonym tagged in a record's text
+	// (recordTextAnalyzer) as recordTextBoost weighs its bigrams.
+	recordSynonymBoost = 1.8
 )
 
 // builder turns units into Bleve queries for one index, remembering the
@@ -144,6 +154,7 @@ func (b *builder) terms(analyzer, text string) []string {
 // exact phrase only: 昭和 and 年代 anywhere make any Shōwa photo match.
 func (b *builder) unitQuery(u unit) query.Query {
 	var clauses []query.Query
+	var synTerms []alt
 	v := b.ix.v
 	for _, a := range u.alts {
 		ja := hasJapanese(a.text)
@@ -166,6 +177,29 @@ func (b *builder) unitQuery(u unit) query.Query {
 				ordered := an.suffix != "bi" || v.bigramPhrase
 				if q := termsQuery(f.name+"_"+an.suffix, b.terms(an.query, a.text), exact, ordered); q != nil {
 					q.SetBoost(f.boost * an.boost * a.boost)
+					clauses = append(clauses, q)
+				}
+			}
+		}
+		// A record's text and other columns: bigrams, counted (the record
+		// layout keeps no positions, mapping.go). A synonym is looked up
+		// as the one term it was tagged with (recordTextAnalyzer); a word
+		// rewritten by one (inWords) or a period needs all its bigrams.
+		if a.member && v.synonyms {
+			synTerms = append(synTerms, alt{text: fold(a.text), boost: a.boost})
+		}
+		if !a.member || a.original {
+			exact := !a.original || u.period != ""
+			for _, f := range recordFields {
+				terms := b.terms(anBigramQuery, a.text)
+				var q boostable
+				if exact {
+					q = allTermsQuery(f.name+"_bi", terms)
+				} else {
+					q = termsQuery(f.name+"_bi", terms, false, false)
+				}
+				if q != nil {
+					q.SetBoost(f.boost * recordTextBoost * a.boost)
 					clauses = append(clauses, q)
 				}
 			}
@@ -195,6 +229,14 @@ func (b *builder) unitQuery(u unit) query.Query {
 					clauses = append(clauses, fq)
 				}
 			}
+		}
+	}
+	for _, t := range synTerms {
+		for _, f := range recordFields {
+			tq := query.NewTermQuery(synonymMark + t.text)
+			tq.SetField(f.name + "_bi")
+			tq.SetBoost(f.boost * recordSynonymBoost * t.boost)
+			clauses = append(clauses, tq)
 		}
 	}
 	if u.period != "" {
@@ -272,6 +314,28 @@ func termsQuery(field string, terms []string, exact, ordered bool) boostable {
 	phrase := query.NewPhraseQuery(terms, field)
 	phrase.SetBoost(phraseBoost)
 	return query.NewDisjunctionQuery([]query.Query{some, phrase})
+}
+
+// allTermsQuery matches documents that have every term, anywhere.
+func allTermsQuery(field string, terms []string) boostable {
+	var parts []query.Query
+	seen := map[string]bool{}
+	for _, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		tq := query.NewTermQuery(t)
+		tq.SetField(field)
+		parts = append(parts, tq)
+	}
+	switch len(parts) {
+	case 0:
+		return nil
+	case 1:
+		return parts[0].(boostable)
+	}
+	return query.NewConjunctionQuery(parts)
 }
 
 // boostable is a query whose weight can be set.

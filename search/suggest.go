@@ -26,7 +26,7 @@ type Suggestion struct {
 // endings 図書館 and としよかん of its written form and reading. Each name
 // is indexed whole (suggest_start) and as its endings from each later word
 // (suggest_inner), each by all its beginnings (startsAnalyzer), so that a
-// keystroke costs one term lookup.
+// keystroke costs a term lookup per tier (suggestTier).
 
 // suggestTypes are the documents whose titles are names worth suggesting,
 // in the order they are preferred: datasets and places. Events and photos
@@ -105,6 +105,27 @@ func suggestTerms(d Doc) (start, inner []string) {
 	return start, inner
 }
 
+// Suggestions are ranked by where the prefix is (the start of the name
+// first), the type of document, the length of the name. The last two are
+// known when a document is indexed, so its suggest terms start with its
+// tier, a letter for its type and the length of its name (long or not),
+// and Suggest looks a prefix up tier by tier, best first, until it has
+// enough names: a prefix that begins a hundred thousand names is then a
+// few lookups of the names that rank first, not a pass over all of them.
+const (
+	suggestLongName = 8 // runes; longer names are in the second tier of their type
+	suggestTiers    = 2 * 4
+)
+
+// suggestTier is the tier of a document's suggest terms (one letter).
+func suggestTier(d Doc) string {
+	t := max(0, slices.Index(suggestTypes, d.Type)) * 2
+	if utf8.RuneCountInString(d.Title) > suggestLongName {
+		t++
+	}
+	return string(rune('a' + t))
+}
+
 // maxSuggest bounds n.
 const maxSuggest = 50
 
@@ -134,32 +155,15 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 	}
 	// Names that start with the prefix weigh most; a single character is
 	// looked for at the start of names only, where it is selective enough.
-	var clauses []query.Query
+	var starts, inners []string
 	for _, p := range []string{written, read} {
-		if p == "" || slices.ContainsFunc(clauses, func(q query.Query) bool { return q.(*query.TermQuery).Term == cutRunes(p, maxStartRunes) }) {
+		if p == "" || slices.Contains(starts, cutRunes(p, maxStartRunes)) {
 			continue
 		}
-		sq := query.NewTermQuery(cutRunes(p, maxStartRunes))
-		sq.SetField("suggest_start")
-		sq.SetBoost(10)
-		clauses = append(clauses, sq)
+		starts = append(starts, cutRunes(p, maxStartRunes))
 		if utf8.RuneCountInString(p) > 1 {
-			iq := query.NewTermQuery(cutRunes(p, maxInnerStartRunes))
-			iq.SetField("suggest_inner")
-			clauses = append(clauses, iq)
+			inners = append(inners, cutRunes(p, maxInnerStartRunes))
 		}
-	}
-	// Collect more than asked: names repeat (the AED list names the
-	// facilities again) and are ranked below.
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(clauses), 5*n+10, 0, false)
-	req.Fields = []string{"type", "dataset", "show_title", "show_reading"}
-	req.SortBy([]string{"-_score", "_id"})
-	res, err := ix.idx.SearchInContext(ctx, req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("search: suggest: %w", err)
 	}
 	type ranked struct {
 		s     Suggestion
@@ -167,28 +171,57 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 	}
 	long := utf8.RuneCountInString(written) > maxInnerStartRunes || utf8.RuneCountInString(read) > maxInnerStartRunes
 	var all []ranked
-	for _, h := range res.Hits {
-		title, _ := h.Fields["show_title"].(string)
-		if title == "" {
-			continue
-		}
-		s := Suggestion{Text: title}
-		s.Type, _ = h.Fields["type"].(string)
-		s.Dataset, _ = h.Fields["dataset"].(string)
-		if i := strings.LastIndexByte(h.ID, ':'); strings.HasPrefix(h.ID, "record:") && i > 0 {
-			s.Row, _ = strconv.Atoi(h.ID[i+1:])
-		}
-		rs, _ := h.Fields["show_reading"].(string)
-		start := strings.HasPrefix(fold(title), written)
-		if read != "" && !start {
-			for r := range strings.SplitSeq(rs, "\n") {
-				start = start || r != "" && strings.HasPrefix(r, read)
+	names := map[string]bool{}
+	// Tier by tier, the start of names first, until n names are found:
+	// later tiers rank below. Within a tier, more are collected than asked
+	// (names repeat: the AED list names the facilities again), but not
+	// many: each is a stored document to read.
+	for _, stage := range []struct {
+		field    string
+		prefixes []string
+	}{{"suggest_start", starts}, {"suggest_inner", inners}} {
+		for tier := 0; tier < suggestTiers && len(names) < n && len(stage.prefixes) > 0; tier++ {
+			var clauses []query.Query
+			for _, p := range stage.prefixes {
+				tq := query.NewTermQuery(string(rune('a'+tier)) + p)
+				tq.SetField(stage.field)
+				clauses = append(clauses, tq)
+			}
+			req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(clauses), 2*n+5, 0, false)
+			req.Fields = []string{"type", "dataset", "show_title", "show_reading"}
+			req.SortBy([]string{"-_score"}) // not _id: it looks up every match's id
+			res, err := ix.idx.SearchInContext(ctx, req)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				return nil, fmt.Errorf("search: suggest: %w", err)
+			}
+			for _, h := range res.Hits {
+				title, _ := h.Fields["show_title"].(string)
+				if title == "" {
+					continue
+				}
+				s := Suggestion{Text: title}
+				s.Type, _ = h.Fields["type"].(string)
+				s.Dataset, _ = h.Fields["dataset"].(string)
+				if i := strings.LastIndexByte(h.ID, ':'); strings.HasPrefix(h.ID, "record:") && i > 0 {
+					s.Row, _ = strconv.Atoi(h.ID[i+1:])
+				}
+				rs, _ := h.Fields["show_reading"].(string)
+				start := strings.HasPrefix(fold(title), written)
+				if read != "" && !start {
+					for r := range strings.SplitSeq(rs, "\n") {
+						start = start || r != "" && strings.HasPrefix(r, read)
+					}
+				}
+				if long && !start && !strings.Contains(fold(title), written) && (read == "" || !strings.Contains(rs, read)) {
+					continue // matched on the cut prefix only
+				}
+				all = append(all, ranked{s, start})
+				names[title] = true
 			}
 		}
-		if long && !start && !strings.Contains(fold(title), written) && (read == "" || !strings.Contains(rs, read)) {
-			continue // matched on the cut prefix only
-		}
-		all = append(all, ranked{s, start})
 	}
 	slices.SortStableFunc(all, func(a, b ranked) int {
 		if a.start != b.start {

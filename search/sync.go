@@ -61,7 +61,8 @@ func (s *Syncer) Sync(ctx context.Context) error {
 }
 
 // Rebuild indexes every published dataset into the index (which the caller
-// has just created empty) and then applies what was queued meanwhile.
+// has just created empty: nothing is deleted first) and then applies what
+// was queued meanwhile.
 func (s *Syncer) Rebuild(ctx context.Context) error {
 	s.mu.Lock()
 	newest, err := s.Store.NewestIndexItem(ctx)
@@ -74,11 +75,20 @@ func (s *Syncer) Rebuild(ctx context.Context) error {
 		s.mu.Unlock()
 		return err
 	}
+	// One writer for the whole catalog: most datasets have fewer records
+	// than a batch, and a batch per dataset would make ten thousand small
+	// segments for Bleve to merge.
+	w := s.Index.NewWriter()
 	for _, slug := range slugs {
-		if err := s.reindex(ctx, slug); err != nil {
+		if err := s.add(ctx, w, slug); err != nil {
+			w.Close()
 			s.mu.Unlock()
 			return fmt.Errorf("index %s: %w", slug, err)
 		}
+	}
+	if err := w.Close(); err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("index: %w", err)
 	}
 	if err := s.Store.ClearIndexOutbox(ctx, newest); err != nil {
 		s.mu.Unlock()
@@ -93,6 +103,17 @@ func (s *Syncer) reindex(ctx context.Context, slug string) error {
 	if err := s.Index.DeleteDataset(slug); err != nil {
 		return err
 	}
+	w := s.Index.NewWriter()
+	err := s.add(ctx, w, slug)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// add hands the documents of a published dataset to w; nothing for a
+// dataset that is withdrawn or gone.
+func (s *Syncer) add(ctx context.Context, w *Writer, slug string) error {
 	d, dept, cols, err := s.Source.Published(ctx, slug)
 	if catalog.KindOf(err) == catalog.NotFound {
 		return nil // withdrawn or gone: its documents stay deleted
@@ -100,22 +121,14 @@ func (s *Syncer) reindex(ctx context.Context, slug string) error {
 	if err != nil {
 		return err
 	}
-	docs := []Doc{DatasetDoc(d, dept, cols)}
-	err = s.Source.Records(ctx, d, func(row int, fields, props map[string]any) error {
+	if err := w.Add(DatasetDoc(d, dept, cols)); err != nil {
+		return err
+	}
+	return s.Source.Records(ctx, d, func(row int, fields, props map[string]any) error {
 		doc, ok := RecordDoc(d, row, fields, props)
 		if !ok {
 			return nil
 		}
-		docs = append(docs, doc)
-		if len(docs) < putBatch {
-			return nil
-		}
-		err := s.Index.Put(docs...)
-		docs = docs[:0]
-		return err
+		return w.Add(doc)
 	})
-	if err != nil {
-		return err
-	}
-	return s.Index.Put(docs...)
 }

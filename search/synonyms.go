@@ -17,6 +17,10 @@ type synonyms struct {
 	byTerm    map[string][]string // fold(term) -> every term of its groups
 	byReading map[string][]string // kanaKey(reading) -> likewise
 	maxWords  int                 // the most words a term has
+	// byStart maps the first two characters of each folded term (the
+	// first one of a one-character term) to the folded terms, for
+	// termsIn.
+	byStart map[string][]string
 }
 
 var (
@@ -38,7 +42,7 @@ func loadSynonyms() *synonyms {
 const minReadingRunes = 4
 
 func parseSynonyms(text string, reading func(string) string) *synonyms {
-	s := &synonyms{byTerm: map[string][]string{}, byReading: map[string][]string{}, maxWords: 1}
+	s := &synonyms{byTerm: map[string][]string{}, byReading: map[string][]string{}, maxWords: 1, byStart: map[string][]string{}}
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -56,6 +60,10 @@ func parseSynonyms(text string, reading func(string) string) *synonyms {
 		}
 		for _, t := range group {
 			key := fold(t)
+			if _, ok := s.byTerm[key]; !ok {
+				start := cutRunes(key, 2)
+				s.byStart[start] = append(s.byStart[start], key)
+			}
 			s.byTerm[key] = merge(s.byTerm[key], group)
 			s.maxWords = max(s.maxWords, len(strings.Fields(key)))
 			if reading == nil {
@@ -67,6 +75,39 @@ func parseSynonyms(text string, reading func(string) string) *synonyms {
 		}
 	}
 	return s
+}
+
+// termsIn returns the synonym terms (folded) that the folded text holds:
+// Japanese terms anywhere, ASCII ones as whole words. Records are tagged
+// with them when indexed (the rsyn field), so that a query word's group
+// is one term lookup per synonym in a million records rather than a
+// phrase of each synonym's parts.
+func (s *synonyms) termsIn(text string) []string {
+	var out []string
+	for i := 0; i < len(text); {
+		_, n := utf8.DecodeRuneInString(text[i:])
+		_, n2 := utf8.DecodeRuneInString(text[i+n:])
+		for _, key := range [2]string{text[i : i+n], text[i : i+n+n2]} {
+			for _, t := range s.byStart[key] {
+				if !strings.HasPrefix(text[i:], t) || slices.Contains(out, t) {
+					continue
+				}
+				if text[i] < utf8.RuneSelf && (i > 0 && isWordByte(text[i-1]) || i+len(t) < len(text) && isWordByte(text[i+len(t)])) {
+					continue // inside a longer word
+				}
+				out = append(out, t)
+			}
+			if n2 == 0 {
+				break
+			}
+		}
+		i += n
+	}
+	return out
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 func merge(a, b []string) []string {

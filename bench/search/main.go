@@ -1,6 +1,6 @@
 // Command search is the scale benchmark of issue 3: a synthetic catalog of
 // Japanese datasets and records indexed by the portal's search index
-// (search.Open, Put in batches, the production analyzers), its query and
+// (search.Open, a search.Writer, the production analyzers), its query and
 // suggest latency on the judged queries, and the same against SQLite FTS5
 // with the trigram tokenizer; then relevance on the demo catalog, both ways.
 //
@@ -36,6 +36,7 @@ type config struct {
 	passes            int
 	budget            time.Duration // per latency series, after one warm-up pass
 	cpuProfile        string
+	searchProfile     string
 	judged            string
 	fts, demo         bool
 	sample            int
@@ -54,10 +55,11 @@ func main() {
 	flag.IntVar(&c.passes, "passes", 5, "timed passes over the queries (after a warm-up pass)")
 	flag.DurationVar(&c.budget, "budget", 60*time.Second, "stop a latency series after the pass that exceeds this (at least one pass)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the indexing phase to this file")
+	flag.StringVar(&c.searchProfile, "searchprofile", "", "write a CPU profile of the search and suggest timing to this file")
 	flag.StringVar(&c.judged, "judged", "search/testdata/judged.json", "the judged query set")
 	flag.BoolVar(&c.fts, "fts", true, "run the SQLite FTS5 anchor")
 	flag.BoolVar(&c.demo, "demo", true, "compare relevance on the demo catalog")
-	flag.IntVar(&c.writers, "writers", 1, "goroutines putting batches (1 is what search.Syncer does)")
+	flag.IntVar(&c.writers, "writers", 0, "0: put through a search.Writer, as search.Syncer.Rebuild does; n: n goroutines calling Put with one batch each")
 	flag.IntVar(&c.sample, "sample", 0, "print this many generated documents of each type and exit")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
@@ -136,8 +138,9 @@ func run(ctx context.Context, c config) error {
 var errStop = errors.New("stop")
 
 // indexBleve builds the index as a reindex does: a new index (search.Open
-// on an empty directory), the datasets, then the records, put in batches of
-// 500 documents as search.Syncer puts them.
+// on an empty directory), the datasets, then the records, through a
+// search.Writer as search.Syncer.Rebuild puts them (-writers n for the
+// older ways).
 func indexBleve(c config, s *synth, dir string, rep *report) (*search.Index, error) {
 	ix, err := search.Open(dir)
 	if err != nil && !errors.Is(err, search.ErrRebuild) {
@@ -180,7 +183,7 @@ func indexBleve(c config, s *synth, dir string, rep *report) (*search.Index, err
 	}
 
 	log.Printf("indexing %d datasets", len(s.datasets))
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	if err := s.eachDataset(func(d search.Doc) error { rep.idxDatasets++; return add(d) }); err != nil {
 		return nil, err
 	}
@@ -232,6 +235,7 @@ func indexBleve(c config, s *synth, dir string, rep *report) (*search.Index, err
 		return nil, err
 	}
 	rep.tRecords = time.Since(recStart)
+	rep.cpuIndex = cpuTime() - cpu
 	rep.putRecords, rep.docRecords = put, docTime
 	rep.totalRecords = s.records
 	pprof.StopCPUProfile()
@@ -241,14 +245,25 @@ func indexBleve(c config, s *synth, dir string, rep *report) (*search.Index, err
 	runtime.ReadMemStats(&ms)
 	rep.heapIndex = ms.HeapInuse
 	rep.sizeIndexed = dirSize(dir)
-	log.Printf("indexed %d datasets + %d records in %v; index %s; peak RSS %s", rep.idxDatasets, rep.idxRecords,
-		(rep.tDatasets + rep.tRecords).Round(time.Second), mb(rep.sizeIndexed), mb(rep.hwmIndex))
+	log.Printf("indexed %d datasets + %d records in %v (CPU %v); index %s; peak RSS %s", rep.idxDatasets, rep.idxRecords,
+		(rep.tDatasets + rep.tRecords).Round(time.Second), rep.cpuIndex.Round(time.Second), mb(rep.sizeIndexed), mb(rep.hwmIndex))
 	return ix, nil
 }
 
 // timeBleve times the judged queries (with and without facets) and the
 // suggest prefixes on the big index.
 func timeBleve(ctx context.Context, c config, ix *search.Index, queries []string, rep *report) error {
+	if c.searchProfile != "" {
+		f, err := os.Create(c.searchProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	totals := map[string]int{}
 	for _, mode := range []struct {
 		name     string

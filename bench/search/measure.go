@@ -27,6 +27,18 @@ type series struct {
 	all                 []sample
 	passes              int
 	p50, p90, p99, maxD time.Duration
+	cpu                 time.Duration // CPU time of the process over the timed passes (all threads, GC included)
+}
+
+// cpuTime is the CPU time the process has used (user + system). On a
+// machine shared with other work it says what wall times cannot: how much
+// work a phase was, whatever it had to wait for.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // finish computes the percentiles (nearest rank).
@@ -47,7 +59,15 @@ func (s *series) finish() {
 }
 
 func (s series) String() string {
-	return fmt.Sprintf("p50 %s, p90 %s, p99 %s, max %s (%d calls, %d passes)", ms(s.p50), ms(s.p90), ms(s.p99), ms(s.maxD), len(s.all), s.passes)
+	return fmt.Sprintf("p50 %s, p90 %s, p99 %s, max %s (%d calls, %d passes; CPU %s a call)", ms(s.p50), ms(s.p90), ms(s.p99), ms(s.maxD), len(s.all), s.passes, ms(s.cpuPerCall()))
+}
+
+// cpuPerCall is the process's CPU time per timed call.
+func (s series) cpuPerCall() time.Duration {
+	if len(s.all) == 0 {
+		return 0
+	}
+	return s.cpu / time.Duration(len(s.all))
 }
 
 // slowest returns the n items with the highest median latency.
@@ -74,7 +94,7 @@ func timeSeries(c config, items []string, fn func(string) error) (series, error)
 			return s, fmt.Errorf("%q: %w", q, err)
 		}
 	}
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	for s.passes < max(1, c.passes) {
 		for _, q := range items {
 			t := time.Now()
@@ -88,6 +108,7 @@ func timeSeries(c config, items []string, fn func(string) error) (series, error)
 			break
 		}
 	}
+	s.cpu = cpuTime() - cpu
 	s.finish()
 	return s, nil
 }

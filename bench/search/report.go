@@ -29,6 +29,7 @@ type report struct {
 
 	idxDatasets, idxRecords, totalRecords int
 	tDatasets, tRecords                   time.Duration
+	cpuIndex                              time.Duration // CPU time of the process while indexing
 	putDatasets, putRecords, docRecords   time.Duration
 	checkpoints                           []checkpoint
 	capped                                bool
@@ -79,8 +80,8 @@ func (r *report) write(w io.Writer, js []search.Judgement) {
 	p("## Search (issue 3) — `go run -tags sqlite_fts5 ./bench/search %s`, %s\n\n", strings.Join(os.Args[1:], " "), r.started.Format(time.DateOnly))
 	p("Go %s, %d CPUs (%s). Generated catalog (seed %d): %s datasets of %d municipalities (the standard tables, and statistics without records), %s records of the standard kinds; documents built by `search.DatasetDoc` / `search.RecordDoc` from `catalog.Dataset` values and typed fields + columns as the records table holds them. Whole run: %s.\n\n",
 		runtime.Version(), runtime.NumCPU(), host, c.seed, thousands(r.idxDatasets), r.cities, thousands(r.totalRecords), secs(r.wall))
-	if c.writers > 1 {
-		p("**Not the production path**: %d goroutines put batches concurrently (search.Syncer puts them one at a time).\n\n", c.writers)
+	if c.writers > 0 {
+		p("**Not the production path**: %d goroutines call Put with a batch each (search.Syncer.Rebuild puts through a search.Writer).\n\n", c.writers)
 	}
 	if r.capped {
 		p("**Capped**: the first 100,000 records projected %s for the whole catalog (over %v), so %s records were indexed and the rest extrapolated; the FTS5 anchor indexed the same %s.\n\n",
@@ -128,6 +129,8 @@ func (r *report) write(w io.Writer, js []search.Judgement) {
 	p("\nLatency series: one warm-up pass, then up to %d timed passes (a series stops after the pass that passes %v): search %d calls, NoFacets %d, suggest %d, FTS5 %d. Merges after the last batch: %d → %d segment files, settled in %s (not counted in the reindex).\n\n",
 		c.passes, c.budget, len(r.search.all), len(r.searchNoFacets.all), len(r.suggest.all), len(r.fts.all), r.zapsBefore, r.zapsAfter, secs(r.settle))
 
+	p("CPU time of the process (all threads, GC included; wall times above also count waiting for the cores, which this machine may share): indexing %s; per call, search %s, NoFacets %s, suggest %s, FTS5 %s.\n\n",
+		secs(r.cpuIndex), ms(r.search.cpuPerCall()), ms(r.searchNoFacets.cpuPerCall()), ms(r.suggest.cpuPerCall()), ms(r.fts.cpuPerCall()))
 	p("Indexing, where the wall time went: datasets %s (%s in `Put`); records %s, of which `Put` %s, `RecordDoc` %s, drawing the synthetic fields %s.\n\n",
 		secs(r.tDatasets), secs(r.putDatasets), secs(r.tRecords), secs(r.putRecords), secs(r.docRecords), secs(r.tRecords-r.putRecords-r.docRecords))
 	p("| records indexed | elapsed | records/s since the previous line |\n|---|---|---|\n")

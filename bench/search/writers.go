@@ -7,12 +7,13 @@ import (
 	"github.com/machi-opendata/portal/search"
 )
 
-// putter puts batches into the index: in the caller's goroutine, as
-// search.Syncer does (writers == 1, the default), or from several
-// goroutines, to measure what overlapping one batch's analysis with
-// another's segment building would gain (-writers 2).
+// putter puts batches into the index: through a search.Writer, as
+// search.Syncer.Rebuild does (writers == 0, the default), in the caller's
+// goroutine one batch at a time (writers == 1, what Syncer did before), or
+// from several goroutines.
 type putter struct {
 	ix      *search.Index
+	w       *search.Writer
 	writers int
 	ch      chan []search.Doc
 	pending sync.WaitGroup
@@ -21,7 +22,10 @@ type putter struct {
 }
 
 func newPutter(ix *search.Index, writers int) *putter {
-	p := &putter{ix: ix, writers: max(1, writers)}
+	if writers <= 0 {
+		return &putter{ix: ix, w: ix.NewWriter()}
+	}
+	p := &putter{ix: ix, writers: writers}
 	if p.writers == 1 {
 		return p
 	}
@@ -44,6 +48,14 @@ func newPutter(ix *search.Index, writers int) *putter {
 // put indexes docs, or hands a copy to a writer (blocking while every
 // writer is busy). It returns the first error of any batch so far.
 func (p *putter) put(docs []search.Doc) error {
+	if p.w != nil {
+		for _, d := range docs {
+			if err := p.w.Add(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if p.writers == 1 {
 		return p.ix.Put(docs...)
 	}
@@ -56,6 +68,11 @@ func (p *putter) put(docs []search.Doc) error {
 
 // wait returns once every batch handed over is indexed.
 func (p *putter) wait() error {
+	if p.w != nil {
+		err := p.w.Close()
+		p.w = p.ix.NewWriter()
+		return err
+	}
 	if p.writers == 1 {
 		return nil
 	}
@@ -66,6 +83,9 @@ func (p *putter) wait() error {
 }
 
 func (p *putter) close() {
+	if p.w != nil {
+		p.w.Close()
+	}
 	if p.ch != nil {
 		close(p.ch)
 	}
