@@ -118,8 +118,12 @@ type RecordFilter struct {
 	// OrderBy sorts by several columns (file order breaks ties); when set,
 	// Sort is ignored.
 	OrderBy []RecordOrder
-	Limit   int // Find: default 100, at most 1000; Stream: 0 for all
-	Offset  int
+	// Dates keeps the records whose date meets a period (see DateFilter).
+	Dates *DateFilter
+	// Row keeps the one record with that number; 0 for any.
+	Row    int
+	Limit  int // Find: default 100, at most 1000; Stream: 0 for all
+	Offset int
 }
 
 // RecordOrder is one sort key: a column, or the row number when Column is
@@ -200,6 +204,18 @@ func (rs *Records) selection(v *catalog.Version, f RecordFilter) (*selection, er
 	if b := f.BBox; b != nil {
 		where = append(where, "minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?")
 		args = append(args, b[2], b[0], b[3], b[1])
+	}
+	if d := f.Dates; d != nil {
+		for _, name := range []string{d.Start, d.End} {
+			if _, err := column(name); name != "" && err != nil {
+				return nil, err
+			}
+		}
+		c, a := d.clause()
+		where, args = append(where, c), append(args, a...)
+	}
+	if f.Row > 0 {
+		where, args = append(where, "row = ?"), append(args, f.Row)
 	}
 	sel := &selection{cond: strings.Join(where, " AND ")}
 	sel.args = args
@@ -309,37 +325,7 @@ func (rs *Records) count(ctx context.Context, sel *selection) (int, error) {
 // of records. Invalid when f names a column the version does not have;
 // otherwise what fn returns, or internal errors.
 func (rs *Records) Stream(ctx context.Context, v *catalog.Version, f RecordFilter, fn func(row int, props []byte) error) error {
-	sel, err := rs.selection(v, f)
-	if err != nil {
-		return err
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
-	}
-	args := append(append(slices.Clip(sel.args), sel.orderArgs...), limit, max(f.Offset, 0))
-	rows, err := rs.DB.QueryContext(ctx, "SELECT row, props FROM records WHERE "+sel.cond+
-		" ORDER BY "+sel.order+" LIMIT ? OFFSET ?", args...)
-	if err != nil {
-		return fmt.Errorf("stream records: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			row   int
-			props sql.RawBytes
-		)
-		if err := rows.Scan(&row, &props); err != nil {
-			return fmt.Errorf("stream records: %w", err)
-		}
-		if err := fn(row, props); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("stream records: %w", err)
-	}
-	return nil
+	return rs.Features(ctx, v, f, func(row int, _, props []byte) error { return fn(row, props) })
 }
 
 // withMeta prepends "_row" (and "_geometry") to a stored JSON object.

@@ -148,12 +148,8 @@ func (s *Server) writeCatalog(c *gin.Context, f rdfFormat) error {
 		return err
 	}
 	m := s.dcatMapper()
-	slugs := make([]string, len(list))
-	for i, d := range list {
-		slugs[i] = d.Slug
-	}
 	var head rdf.Graph
-	m.catalogGraph(&head, slugs, issued, modified, area)
+	m.catalogGraph(&head, list, issued, modified, area)
 	if paged {
 		s.hydraPage(&head, page, perPage, total)
 	}

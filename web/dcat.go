@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"mime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,24 +128,35 @@ func (m dcatMapper) departmentIRI(code string) rdf.Term {
 	return rdf.IRI(m.base + "/catalog#department-" + code)
 }
 
-// dataService is an API that serves every dataset.
-type dataService struct{ iri, endpoint, description, titleJA, titleEN, standard string }
+// dataService is an API that serves every dataset, or those serves
+// accepts (OGC API - Features serves the datasets with geometry).
+type dataService struct {
+	iri, endpoint, description, titleJA, titleEN, standard string
+	serves                                                 func(*catalog.Dataset) bool
+}
+
+// hasGeometry tells whether d's published version has geometry (it has a
+// GeoJSON download then).
+func hasGeometry(d *catalog.Dataset) bool { return slices.Contains(d.Formats, "GeoJSON") }
 
 // dataServices are the APIs; the JSON API is the first.
 func (m dcatMapper) dataServices() []dataService {
 	return []dataService{
 		{m.base + "/api/v1#service", m.base + "/api/v1", m.base + "/api/openapi.json",
-			"オープンデータ API（JSON）", "Open data API (JSON)", "https://spec.openapis.org/oas/v3.1.0"},
+			"オープンデータ API（JSON）", "Open data API (JSON)", "https://spec.openapis.org/oas/v3.1.0", nil},
 		{m.base + "/api/3/action#service", m.base + "/api/3/action", "https://docs.ckan.org/en/2.11/api/",
-			"CKAN 互換 API", "CKAN-compatible Action API", "https://docs.ckan.org/en/2.11/api/"},
+			"CKAN 互換 API", "CKAN-compatible Action API", "https://docs.ckan.org/en/2.11/api/", nil},
+		{m.base + "/ogc#service", m.base + "/ogc", m.base + "/ogc/api",
+			"OGC API - Features（位置情報つきのデータ）", "OGC API - Features (the datasets with geometry)",
+			"http://www.opengis.net/doc/IS/ogcapi-features-1/1.0", hasGeometry},
 	}
 }
 
 // catalogGraph is the catalog resource with what it refers to: publisher,
-// themes, languages, services. slugs lists the datasets of the document
+// themes, languages, services. list holds the datasets of the document
 // (all, or one page); issued, modified and area (may be nil) are the
 // oldest issue, the newest change and the extent of all of them.
-func (m dcatMapper) catalogGraph(g *rdf.Graph, slugs []string, issued, modified time.Time, area *catalog.BBox) {
+func (m dcatMapper) catalogGraph(g *rdf.Graph, list []*catalog.Dataset, issued, modified time.Time, area *catalog.BBox) {
 	c := m.catalogIRI()
 	if area != nil {
 		m.location(g, c, m.base+"/catalog#spatial", *area)
@@ -172,14 +184,23 @@ func (m dcatMapper) catalogGraph(g *rdf.Graph, slugs []string, issued, modified 
 	g.Add(scheme, p(nsDCT, "title"), rdf.Lang("Data Theme", "en"))
 	g.Add(scheme, p(nsDCT, "title"), rdf.Lang("データテーマ", "ja"))
 	m.agent(g, m.publisherIRI(), m.city.NameJA, m.city.NameEN)
-	for _, s := range slugs {
-		g.Add(c, p(nsDCAT, "dataset"), m.datasetIRI(s))
+	for _, d := range list {
+		g.Add(c, p(nsDCAT, "dataset"), m.datasetIRI(d.Slug))
 	}
 	for _, svc := range m.dataServices() {
+		var served []*catalog.Dataset
+		for _, d := range list {
+			if svc.serves == nil || svc.serves(d) {
+				served = append(served, d)
+			}
+		}
+		if len(served) == 0 && svc.serves != nil {
+			continue // a service for some datasets, none of them here
+		}
 		g.Add(c, p(nsDCAT, "service"), rdf.IRI(svc.iri))
 		m.dataService(g, svc)
-		for _, s := range slugs {
-			g.Add(rdf.IRI(svc.iri), p(nsDCAT, "servesDataset"), m.datasetIRI(s))
+		for _, d := range served {
+			g.Add(rdf.IRI(svc.iri), p(nsDCAT, "servesDataset"), m.datasetIRI(d.Slug))
 		}
 	}
 }

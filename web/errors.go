@@ -95,9 +95,14 @@ func clientGone(c *gin.Context, err error) bool {
 	return errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil
 }
 
-// wantsHTML tells whether the request is for a citizens' page.
+// wantsHTML tells whether the request is for a citizens' page, or for
+// the HTML form of an OGC API resource.
 func wantsHTML(c *gin.Context) bool {
 	p := c.Request.URL.Path
+	if isOGC(p) {
+		html, _ := ogcWantsHTML(c)
+		return html
+	}
 	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && !strings.Contains(p, ".")
 }
 

@@ -33,6 +33,18 @@ func (s *Server) routes() {
 	// The standard open-data list (オープンデータ一覧).
 	get(r, "/open_data_list.csv", s.openDataList)
 
+	// OGC API - Features (ogc.go); "/ogc/" too, for clients that add the
+	// slash to the landing page (OWSLib).
+	get(r, "/ogc", s.ogcLanding)
+	get(r, "/ogc/", s.ogcLanding)
+	get(r, "/ogc/conformance", s.ogcConformance)
+	get(r, "/ogc/api", s.ogcAPI)
+	get(r, "/ogc/collections", s.ogcCollectionsList)
+	get(r, "/ogc/collections/:id", s.ogcCollectionShow)
+	get(r, "/ogc/collections/:id/queryables", s.ogcQueryables)
+	get(r, "/ogc/collections/:id/items", s.ogcItems)
+	get(r, "/ogc/collections/:id/items/:fid", s.ogcFeature)
+
 	// The API's description: OpenAPI 3.1, and a page for people made from it.
 	get(r, "/api/", s.apiPage)
 	get(r, "/api/openapi.json", s.openAPIJSON)

@@ -39,6 +39,7 @@ type Server struct {
 	downloads downloadCounter
 	ckanView  ckanCache // the catalog as the CKAN API shows it
 	api       *apiDoc   // the OpenAPI document and the API page
+	ogc       ogcState  // what the OGC API keeps of published versions
 	engine    *gin.Engine
 	// now is the clock of what depends on the date (which events are
 	// still to come); tests fix it.
@@ -61,6 +62,9 @@ func New(store *catalog.Store, files *catalog.Files, index *search.Index, cfg Co
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	api, err := loadAPIDoc(cfg.BaseURL)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkOGCOpenAPI(); err != nil {
 		return nil, err
 	}
 	s := &Server{
