@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	// Citizens' pages.
 	get(r, "/", s.home)
 	get(r, "/datasets", s.datasetsPage)
+	get(r, "/map", s.mapPage)
 	// The page, or DCAT by extension (.ttl, .jsonld, .rdf) or Accept.
 	get(r, "/datasets/:id", s.datasetNegotiated)
 

@@ -21,8 +21,9 @@ import (
 
 // Config is what the server needs to know beyond its stores.
 type Config struct {
-	BaseURL string // public URL without trailing slash, used in absolute links
-	City    City   // the municipality that publishes the catalog
+	BaseURL string  // public URL without trailing slash, used in absolute links
+	City    City    // the municipality that publishes the catalog
+	BaseMap BaseMap // the map page's background; zero: DefaultBaseMap
 }
 
 // Server holds the portal's HTTP side.

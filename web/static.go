@@ -60,7 +60,7 @@ func contentTypeOf(ext string) string {
 	switch ext {
 	case ".css":
 		return "text/css; charset=utf-8"
-	case ".js":
+	case ".js", ".mjs":
 		return "text/javascript; charset=utf-8"
 	}
 	if t := mime.TypeByExtension(ext); t != "" {

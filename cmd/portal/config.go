@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/machi-opendata/portal/datasets"
 	"github.com/machi-opendata/portal/datasets/demo"
@@ -21,6 +22,9 @@ type Config struct {
 	// standard open-data list, and its local government code. The
 	// defaults are the demo city's.
 	CityName, CityNameEN, CityCode string
+	// The map page's background: an XYZ raster tile URL and the HTML
+	// attribution its terms ask for. Empty: GSI's standard tiles.
+	BaseMapURL, BaseMapAttribution string
 }
 
 func defaultConfig() Config {
@@ -47,7 +51,8 @@ func (c *Config) envOverlay(getenv func(string) string) error {
 		c.BaseURL = v
 	}
 	for name, field := range map[string]*string{"PORTAL_CITY_NAME": &c.CityName,
-		"PORTAL_CITY_NAME_EN": &c.CityNameEN, "PORTAL_CITY_CODE": &c.CityCode} {
+		"PORTAL_CITY_NAME_EN": &c.CityNameEN, "PORTAL_CITY_CODE": &c.CityCode,
+		"PORTAL_BASEMAP_URL": &c.BaseMapURL, "PORTAL_BASEMAP_ATTRIBUTION": &c.BaseMapAttribution} {
 		if v := getenv(name); v != "" {
 			*field = v
 		}
@@ -72,6 +77,8 @@ func (c *Config) flags(fs *flag.FlagSet, serve bool) {
 		fs.StringVar(&c.CityName, "city-name", c.CityName, "the municipality's name in Japanese (env PORTAL_CITY_NAME)")
 		fs.StringVar(&c.CityNameEN, "city-name-en", c.CityNameEN, "the municipality's name in English (env PORTAL_CITY_NAME_EN)")
 		fs.StringVar(&c.CityCode, "city-code", c.CityCode, "the municipality's 6-digit local government code (env PORTAL_CITY_CODE)")
+		fs.StringVar(&c.BaseMapURL, "basemap-url", c.BaseMapURL, "the map's background tiles, {z}/{x}/{y} URL template (env PORTAL_BASEMAP_URL; default GSI's standard map)")
+		fs.StringVar(&c.BaseMapAttribution, "basemap-attribution", c.BaseMapAttribution, "the attribution its terms ask for, HTML (env PORTAL_BASEMAP_ATTRIBUTION)")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in absolute links (env PORTAL_BASE_URL; default http:// and the address listened on)")
 	}
 }
@@ -88,6 +95,12 @@ func (c *Config) Validate() error {
 	}
 	if c.CityCode != "" && !datasets.ValidLocalGovCode(c.CityCode) {
 		return fmt.Errorf("--city-code %q is not a local government code (six digits with its check digit)", c.CityCode)
+	}
+	if c.BaseMapURL != "" && (!strings.Contains(c.BaseMapURL, "{z}") || !strings.HasPrefix(c.BaseMapURL, "https://") && !strings.HasPrefix(c.BaseMapURL, "http://")) {
+		return fmt.Errorf("--basemap-url %q must be an http(s) URL with {z}, {x} and {y}", c.BaseMapURL)
+	}
+	if c.BaseMapURL != "" && c.BaseMapAttribution == "" {
+		return fmt.Errorf("--basemap-attribution is required with --basemap-url: tile providers require credit")
 	}
 	if c.MaxUploadMB <= 0 {
 		return fmt.Errorf("--max-upload-mb must be positive")

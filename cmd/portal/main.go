@@ -162,7 +162,8 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	// An upload published through the server is searchable when it returns.
 	a.importer.Indexed = syncer.Sync
 	srv, err := web.New(a.store, a.files, index, web.Config{BaseURL: cfg.BaseURL,
-		City: web.City{NameJA: cfg.CityName, NameEN: cfg.CityNameEN, Code: cfg.CityCode}}, log)
+		City:    web.City{NameJA: cfg.CityName, NameEN: cfg.CityNameEN, Code: cfg.CityCode},
+		BaseMap: web.BaseMap{TileURL: cfg.BaseMapURL, Attribution: cfg.BaseMapAttribution}}, log)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"encoding/json"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+	"github.com/machi-opendata/portal/catalog"
+)
+
+// The map page: every published dataset with geometry as a layer over the
+// base map (GSI's standard tiles by default). The page is useful without
+// JavaScript (the layers, their legend and downloads are a list); with it,
+// web/static/map.js draws them with MapLibre GL JS, embedded from npm
+// (web/assets). Our layers are drawn whether or not the base map loads.
+
+// mapLayer is one layer of the map page.
+type mapLayer struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Kind    string `json:"kind"`
+	Color   string `json:"color"`
+	DataURL string `json:"url"` // the layer as GeoJSON
+	PageURL string `json:"-"`
+}
+
+// kindColors are the layers' colours by kind, from ColorBrewer's
+// colour-blind-safe "Dark2" scheme; the legend also names each layer, so
+// colour is never the only cue (WCAG 1.4.1).
+var kindColors = map[catalog.Kind]string{
+	catalog.KindEvacuation: "#d95f02",
+	catalog.KindFacility:   "#1b9e77",
+	catalog.KindEvent:      "#7570b3",
+	catalog.KindPhoto:      "#e7298a",
+	catalog.KindLayer:      "#66a61e",
+	catalog.KindTable:      "#666666",
+}
+
+// BaseMap is the background of the map: an XYZ raster tile URL template
+// and the attribution its terms require.
+type BaseMap struct {
+	TileURL     string
+	Attribution string // HTML
+}
+
+// DefaultBaseMap is GSI's standard map (地理院タイル), whose terms ask for
+// the attribution 「地理院タイル」 with a link to the tile list.
+var DefaultBaseMap = BaseMap{
+	TileURL:     "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
+	Attribution: `<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>`,
+}
+
+// baseMapOrigin is the scheme and host of the base map's tiles, for the
+// Content-Security-Policy; empty when it is this server.
+func (b BaseMap) origin() string {
+	u, err := url.Parse(b.TileURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+type mapView struct {
+	Layers []mapLayer
+	// Config is what map.js reads: the library's files, the base map and
+	// the layers, as JSON in a data attribute.
+	Config string
+}
+
+func (s *Server) mapPage(c *gin.Context) error {
+	ds, _, _, err := s.store.FindDatasets(c.Request.Context(), catalog.Filter{Format: "GeoJSON", Sort: "title"})
+	if err != nil {
+		return err
+	}
+	view := mapView{}
+	for _, d := range ds {
+		color := kindColors[d.Kind]
+		if color == "" {
+			color = kindColors[catalog.KindTable]
+		}
+		view.Layers = append(view.Layers, mapLayer{ID: d.Slug, Title: d.TitleJA, Kind: kindLabel(d.Kind), Color: color,
+			DataURL: "/api/v1/datasets/" + d.Slug + "/data.geojson", PageURL: "/datasets/" + d.Slug})
+	}
+	lib, err := s.assets.path("maplibre-gl.mjs")
+	if err != nil {
+		return err
+	}
+	worker, err := s.assets.path("maplibre-gl-worker.mjs")
+	if err != nil {
+		return err
+	}
+	base := s.cfg.BaseMap
+	if base.TileURL == "" {
+		base = DefaultBaseMap
+	}
+	cfg, err := json.Marshal(map[string]any{
+		"lib": lib, "worker": worker, "layers": view.Layers,
+		"base": map[string]string{"tiles": base.TileURL, "attribution": base.Attribution},
+	})
+	if err != nil {
+		return err
+	}
+	view.Config = string(cfg)
+	c.Header("Content-Security-Policy", mapCSP(base))
+	return s.render(c, 200, "map.html", view)
+}
+
+// mapCSP is the page's policy: the default one, plus the base map's tiles
+// (MapLibre fetches them) and its module worker, served from here.
+func mapCSP(base BaseMap) string {
+	tiles := ""
+	if o := base.origin(); o != "" {
+		tiles = " " + o
+	}
+	return "default-src 'self'; img-src 'self' data: blob:" + tiles + "; connect-src 'self'" + tiles +
+		"; worker-src 'self' blob:; frame-ancestors 'none'"
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// TestMapPageWithoutJavaScript: the page lists every dataset with geometry
+// as a layer with its legend colour, page and download, and carries what
+// map.js needs; its policy lets in the base map's tiles and nothing else.
+func TestMapPageWithoutJavaScript(t *testing.T) {
+	ts := newDemoServer(t)
+	res := ts.get(t, "/map")
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	csp := res.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "connect-src 'self' https://cyberjapandata.gsi.go.jp") || !strings.Contains(csp, "worker-src 'self'") ||
+		strings.Contains(csp, "unsafe") {
+		t.Errorf("CSP %q", csp)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Lib, Worker string
+		Base        struct{ Tiles, Attribution string }
+		Layers      []struct{ ID, Title, Color, URL string }
+	}
+	if err := json.Unmarshal([]byte(doc.Find("#map").AttrOr("data-config", "")), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"evacuation-spaces": true, "public-facilities": true, "aed": true, "events": true}
+	for _, l := range cfg.Layers {
+		delete(want, l.ID)
+		box := doc.Find(`input[data-layer="` + l.ID + `"]`)
+		if box.Length() != 1 || !strings.Contains(box.Parent().Text(), l.Title) {
+			t.Errorf("layer %s has no labelled checkbox", l.ID)
+		}
+		if doc.Find(`a[href="`+l.URL+`"]`).Length() != 1 {
+			t.Errorf("layer %s: no download link for people without JavaScript", l.ID)
+		}
+		if r := ts.get(t, l.URL); r.StatusCode != 200 {
+			t.Errorf("layer %s: %s answers %d", l.ID, l.URL, r.StatusCode)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("layers missing from the map: %v", want)
+	}
+	if !strings.Contains(cfg.Base.Tiles, "cyberjapandata.gsi.go.jp") || !strings.Contains(cfg.Base.Attribution, "地理院タイル") {
+		t.Errorf("base map %+v", cfg.Base)
+	}
+	for _, p := range []string{cfg.Lib, cfg.Worker, doc.Find(`script[type="module"]`).AttrOr("src", "")} {
+		r := ts.get(t, p)
+		if r.StatusCode != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/javascript") {
+			t.Errorf("%s: %d %s", p, r.StatusCode, r.Header.Get("Content-Type"))
+		}
+	}
+}
+
+// requireBrowser finds Debian's chromium and the playwright-core that
+// drives it (npm ci in web/testdata/browser, which .ci/run does).
+func requireBrowser(t *testing.T) {
+	t.Helper()
+	requireTool(t, "node")
+	requireTool(t, "/usr/bin/chromium")
+	if _, err := os.Stat("testdata/browser/node_modules/playwright-core"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("playwright-core is not installed; .ci/run runs npm ci in web/testdata/browser")
+		}
+		t.Skip("playwright-core not installed: npm ci in web/testdata/browser")
+	}
+}
+
+// TestMapInBrowser opens the map in a real browser with no network beyond
+// this server, so the base map cannot load: every layer must still be
+// drawn, every feature of it, and a layer's box must hide it.
+func TestMapInBrowser(t *testing.T) {
+	requireBrowser(t)
+	ts := newDemoServer(t)
+	out, err := exec.Command("node", "testdata/browser/map.mjs", ts.URL+"/map").Output()
+	if err != nil {
+		msg := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			msg = string(ee.Stderr)
+		}
+		t.Fatalf("browser: %v\n%s", err, msg)
+	}
+	var rep struct {
+		Errors []string
+		Layers []struct {
+			ID               string
+			Rendered, Source int
+		}
+		Hidden *int
+	}
+	if err := json.Unmarshal(out, &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(rep.Errors) > 0 {
+		t.Errorf("page errors: %v", rep.Errors)
+	}
+	if len(rep.Layers) < 4 {
+		t.Fatalf("%d layers drawn", len(rep.Layers))
+	}
+	for _, l := range rep.Layers {
+		var fc struct {
+			Features []struct {
+				Geometry struct{ Coordinates json.RawMessage }
+			}
+		}
+		decode(t, ts.get(t, "/api/v1/datasets/"+l.ID+"/data.geojson"), &fc)
+		places := map[string]bool{}
+		for _, f := range fc.Features {
+			var c any
+			json.Unmarshal(f.Geometry.Coordinates, &c) // re-encoded as the browser does
+			b, _ := json.Marshal(c)
+			places[string(b)] = true
+		}
+		if l.Rendered != len(places) || l.Source < len(fc.Features) {
+			t.Errorf("%s: %d places drawn, %d in the data (%d features in the map's source, %d in the file)",
+				l.ID, l.Rendered, len(places), l.Source, len(fc.Features))
+		}
+	}
+	if rep.Hidden == nil || *rep.Hidden != 0 {
+		t.Errorf("unticked layer still draws %v features", rep.Hidden)
+	}
+}

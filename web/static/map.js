@@ -1,0 +1,93 @@
+// The map page: draws the layers listed in #map's data-config over the base
+// map with MapLibre GL JS (an ES module embedded from npm). Our layers sit
+// on a plain background, so they are drawn even when the base map's tiles
+// cannot be loaded. The checkboxes of the legend show and hide layers.
+const el = document.getElementById('map');
+const cfg = JSON.parse(el.dataset.config);
+const maplibregl = await import(cfg.lib);
+maplibregl.setWorkerUrl(cfg.worker);
+
+const style = {
+  version: 8,
+  sources: {
+    base: { type: 'raster', tiles: [cfg.base.tiles], tileSize: 256, maxzoom: 18, attribution: cfg.base.attribution },
+  },
+  layers: [
+    { id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } },
+    { id: 'base', type: 'raster', source: 'base' },
+  ],
+};
+
+const map = new maplibregl.Map({
+  container: el,
+  style,
+  center: [139.56, 35.71],
+  zoom: 12,
+  attributionControl: { compact: false },
+});
+map.addControl(new maplibregl.NavigationControl(), 'top-right');
+map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
+window.portalMap = map; // for tests and for the curious
+
+// The ids of the map layers that draw a data layer.
+function drawn(id) {
+  return [`${id}-fill`, `${id}-line`, `${id}-point`];
+}
+
+map.on('load', async () => {
+  const bounds = new maplibregl.LngLatBounds();
+  for (const layer of cfg.layers) {
+    let data;
+    try {
+      const res = await fetch(layer.url);
+      if (!res.ok) throw new Error(`${res.status}`);
+      data = await res.json();
+    } catch (err) {
+      console.warn(`layer ${layer.id}: ${err}`);
+      continue;
+    }
+    for (const f of data.features) extend(bounds, f.geometry);
+    map.addSource(layer.id, { type: 'geojson', data });
+    const [fill, line, point] = drawn(layer.id);
+    map.addLayer({ id: fill, type: 'fill', source: layer.id, filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': layer.color, 'fill-opacity': 0.25 } });
+    map.addLayer({ id: line, type: 'line', source: layer.id, filter: ['!=', ['geometry-type'], 'Point'],
+      paint: { 'line-color': layer.color, 'line-width': 2 } });
+    map.addLayer({ id: point, type: 'circle', source: layer.id, filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-color': layer.color, 'circle-radius': 6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1.5 } });
+    map.on('click', point, (e) => popup(e, layer));
+    map.on('click', fill, (e) => popup(e, layer));
+  }
+  if (!bounds.isEmpty()) map.fitBounds(bounds, { padding: 40, maxZoom: 16, duration: 0 });
+  el.dataset.ready = 'true';
+});
+
+for (const box of document.querySelectorAll('input[data-layer]')) {
+  box.addEventListener('change', () => {
+    for (const id of drawn(box.dataset.layer)) {
+      if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', box.checked ? 'visible' : 'none');
+    }
+  });
+}
+
+function extend(bounds, g) {
+  if (!g) return;
+  const walk = (c) => (typeof c[0] === 'number' ? bounds.extend(c) : c.forEach(walk));
+  if (g.type === 'GeometryCollection') g.geometries.forEach((x) => extend(bounds, x));
+  else walk(g.coordinates);
+}
+
+// popup shows a feature's name and a link to its dataset; text only, so
+// nothing in the data is ever read as HTML.
+function popup(e, layer) {
+  const p = e.features[0].properties;
+  const name = p['名称'] ?? p['施設名'] ?? p['イベント名'] ?? p['設置位置'] ?? p['タイトル'] ?? layer.title;
+  const div = document.createElement('div');
+  const strong = document.createElement('strong');
+  strong.textContent = name;
+  const a = document.createElement('a');
+  a.href = `/datasets/${encodeURIComponent(layer.id)}`;
+  a.textContent = layer.title;
+  div.append(strong, document.createElement('br'), a);
+  new maplibregl.Popup().setLngLat(e.lngLat).setDOMContent(div).addTo(map);
+}

@@ -1,0 +1,39 @@
+// Opens the map page in Debian's chromium and reports, as JSON, what the
+// map drew: for each data layer, the features MapLibre rendered and the
+// features in its source; then whether unticking a layer's box hides it.
+// Usage: node map.mjs URL
+import { chromium } from 'playwright-core';
+
+const url = process.argv[2];
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+const report = { errors: [] };
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => report.errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('#map[data-ready="true"]', { timeout: 30000 });
+  await page.evaluate(() => new Promise((ok) => (window.portalMap.loaded() ? ok() : window.portalMap.once('idle', ok))));
+  report.layers = await page.evaluate(() => {
+    const map = window.portalMap;
+    const cfg = JSON.parse(document.getElementById('map').dataset.config);
+    return cfg.layers.map((l) => ({
+      id: l.id,
+      rendered: new Set(map.queryRenderedFeatures({ layers: [`${l.id}-point`, `${l.id}-line`, `${l.id}-fill`] })
+        .map((f) => JSON.stringify(f.geometry.coordinates))).size,
+      source: map.getSource(l.id) ? map.querySourceFeatures(l.id).length : -1,
+    }));
+  });
+  const first = report.layers[0]?.id;
+  if (first) {
+    await page.uncheck(`input[data-layer="${first}"]`);
+    await page.evaluate(() => new Promise((ok) => { window.portalMap.once('idle', ok); setTimeout(ok, 3000); }));
+    report.hidden = await page.evaluate((id) =>
+      window.portalMap.queryRenderedFeatures({ layers: [`${id}-point`, `${id}-line`, `${id}-fill`] }).length, first);
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(report));
