@@ -22,6 +22,8 @@ func (s *Server) routes() {
 	get(r, "/", s.home)
 	get(r, "/datasets", s.datasetsPage)
 	get(r, "/map", s.mapPage)
+	get(r, "/events", s.eventsPage)
+	get(r, "/about", s.aboutPage)
 	// The page, or DCAT by extension (.ttl, .jsonld, .rdf) or Accept.
 	get(r, "/datasets/:id", s.datasetNegotiated)
 

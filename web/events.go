@@ -1,0 +1,181 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/datasets"
+)
+
+// The events page lists the events of every published event dataset
+// (イベント一覧, the standard's columns) for one month, as a list by day and
+// as a calendar, server-rendered.
+
+// eventItem is one event as the page shows it.
+type eventItem struct {
+	Name, Start, End, StartTime, EndTime string
+	Place, Address, Fee, Description     string
+	URL                                  string
+	Dataset, DatasetTitle                string
+	Row                                  int
+}
+
+// eventColumns are the standard's columns the page reads; a dataset in
+// another shape shows what it has.
+var eventColumns = struct{ name, startTime, endTime, place, address, fee, description, url string }{
+	"イベント名", "開始時間", "終了時間", "場所名称", "住所", "料金(基本)", "説明", "URL",
+}
+
+// maxEvents bounds one page's events: a city holds a few hundred a month.
+const maxEvents = 1000
+
+// findEvents lists the events that meet from..to (ISO dates, inclusive)
+// and contain q, by date and time.
+func (s *Server) findEvents(ctx context.Context, from, to, q string) ([]eventItem, error) {
+	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
+	if err != nil {
+		return nil, err
+	}
+	versions, _, err := s.store.CurrentVersions(ctx, ds)
+	if err != nil {
+		return nil, err
+	}
+	var out []eventItem
+	for _, d := range ds {
+		v := versions[d.ID]
+		if v == nil {
+			continue
+		}
+		start, end := timeColumns(v.Columns)
+		if start == "" {
+			continue // no dates: not a calendar
+		}
+		f := datasets.RecordFilter{Q: q, Dates: &datasets.DateFilter{Start: start, End: end, From: from, To: to},
+			OrderBy: []datasets.RecordOrder{{Column: start}}, Limit: maxEvents}
+		err := s.records.Stream(ctx, v, f, func(row int, raw []byte) error {
+			var p map[string]any
+			if err := json.Unmarshal(raw, &p); err != nil {
+				return err
+			}
+			text := func(col string) string { return strings.TrimSpace(cellText(p[col])) }
+			e := eventItem{Name: text(eventColumns.name), Start: text(start), End: text(end),
+				StartTime: text(eventColumns.startTime), EndTime: text(eventColumns.endTime),
+				Place: text(eventColumns.place), Address: text(eventColumns.address), Fee: text(eventColumns.fee),
+				Description: text(eventColumns.description), URL: text(eventColumns.url),
+				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row}
+			if e.Name == "" {
+				e.Name = d.TitleJA
+			}
+			if e.End == e.Start {
+				e.End = ""
+			}
+			out = append(out, e)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(out, func(a, b eventItem) int {
+		return strings.Compare(a.Start+" "+a.StartTime, b.Start+" "+b.StartTime)
+	})
+	return out[:min(len(out), maxEvents)], nil
+}
+
+// calendarDay is one cell of the month's calendar.
+type calendarDay struct {
+	Date    string // ISO; empty for the days of other months
+	Day     int
+	Weekend bool
+	Events  []eventItem
+}
+
+// dayGroup is one day of the list view.
+type dayGroup struct {
+	Date, Label string
+	Events      []eventItem
+}
+
+type eventsView struct {
+	Month, MonthLabel, Prev, Next, Q string
+	Total                            int
+	Days                             []dayGroup
+	Weeks                            [][]calendarDay
+}
+
+var weekdays = []string{"日", "月", "火", "水", "木", "金", "土"}
+
+// dayLabel writes a date as people read it: 2026年4月1日（水）.
+func dayLabel(t time.Time) string {
+	return t.Format("2006年1月2日") + "（" + weekdays[t.Weekday()] + "）"
+}
+
+func (s *Server) eventsPage(c *gin.Context) error {
+	now := s.now().In(japan)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, japan)
+	if m := c.Query("month"); m != "" {
+		t, err := time.ParseInLocation("2006-01", m, japan)
+		if err != nil || t.Year() < 1900 || t.Year() > 2200 {
+			return catalog.Errorf(catalog.Invalid, "month は 2026-04 のように年と月で指定してください")
+		}
+		month = t
+	}
+	q := clipQuery(c.Query("q"))
+	last := month.AddDate(0, 1, -1)
+	evs, err := s.findEvents(c.Request.Context(), month.Format(time.DateOnly), last.Format(time.DateOnly), q)
+	if err != nil {
+		return err
+	}
+	view := eventsView{Month: month.Format("2006-01"), MonthLabel: month.Format("2006年1月"), Q: q, Total: len(evs),
+		Prev: month.AddDate(0, -1, 0).Format("2006-01"), Next: month.AddDate(0, 1, 0).Format("2006-01")}
+	// A multi-day event shows on each of its days within the month.
+	byDay := map[string][]eventItem{}
+	for _, e := range evs {
+		first, err1 := time.ParseInLocation(time.DateOnly, e.Start, japan)
+		end := e.End
+		if end == "" {
+			end = e.Start
+		}
+		lastDay, err2 := time.ParseInLocation(time.DateOnly, end, japan)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		for d := maxTime(first, month); !d.After(lastDay) && !d.After(last); d = d.AddDate(0, 0, 1) {
+			byDay[d.Format(time.DateOnly)] = append(byDay[d.Format(time.DateOnly)], e)
+		}
+	}
+	var week []calendarDay
+	for i := 0; i < int(month.Weekday()); i++ {
+		week = append(week, calendarDay{})
+	}
+	for d := month; !d.After(last); d = d.AddDate(0, 0, 1) {
+		key := d.Format(time.DateOnly)
+		day := calendarDay{Date: key, Day: d.Day(), Weekend: d.Weekday() == time.Saturday || d.Weekday() == time.Sunday, Events: byDay[key]}
+		week = append(week, day)
+		if len(byDay[key]) > 0 {
+			view.Days = append(view.Days, dayGroup{Date: key, Label: dayLabel(d), Events: byDay[key]})
+		}
+		if len(week) == 7 {
+			view.Weeks, week = append(view.Weeks, week), nil
+		}
+	}
+	if len(week) > 0 {
+		for len(week) < 7 {
+			week = append(week, calendarDay{})
+		}
+		view.Weeks = append(view.Weeks, week)
+	}
+	return s.render(c, 200, "events.html", view)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
