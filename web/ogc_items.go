@@ -35,8 +35,11 @@ const (
 // name cannot be filtered on (the parameter wins).
 var ogcItemParams = []string{"limit", "offset", "bbox", "datetime", "q", "f", "lang"}
 
-// japan is the time zone of the data's dates: a date-time in a datetime
-// parameter is compared with them as the day it falls on in Japan.
+// japan is the time zone of the data's dates and of every date the portal
+// shows: a date-time in a datetime parameter is compared with them as the
+// day it falls on in Japan, and a dataset registered at 08:00 in Japan was
+// registered that day, not the day before (UTC). Japan has no daylight
+// saving time, so a fixed zone is exact.
 var japan = time.FixedZone("JST", 9*60*60)
 
 // featureQueryOf reads the items request: Invalid for a malformed value

@@ -19,11 +19,6 @@ import (
 var openDataListHeader = []string{"都道府県コード又は市区町村コード", "NO", "都道府県名", "市区町村名", "データ名称",
 	"データ概要", "データ形式", "分類", "更新頻度", "URL", "API対応有無", "ライセンス", "登録日", "最終更新日", "備考"}
 
-// japanTime is the time zone of the list's dates: a dataset registered at
-// 08:00 in Japan was registered that day, not the day before (UTC). Japan
-// has no daylight saving time, so a fixed zone is exact.
-var japanTime = time.FixedZone("JST", 9*60*60)
-
 // openDataList answers /open_data_list.csv: every published dataset as one
 // row of the standard open-data list (オープンデータ一覧). A row is a dataset,
 // not a file: the template's データ形式 holds a dataset's formats and its URL
@@ -107,7 +102,7 @@ func dateJA(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(japanTime).Format(time.DateOnly)
+	return t.In(japan).Format(time.DateOnly)
 }
 
 // statCategories maps the EU data themes the catalog uses to the

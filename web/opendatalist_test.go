@@ -98,8 +98,8 @@ func TestOpenDataList(t *testing.T) {
 			"データ概要":   d.DescriptionJA,
 			"データ形式":   strings.Join(d.Formats, ";"),
 			"API対応有無": "有",
-			"登録日":     d.Issued.In(japanTime).Format("2006-01-02"),
-			"最終更新日":   d.Modified.In(japanTime).Format("2006-01-02"),
+			"登録日":     d.Issued.In(japan).Format("2006-01-02"),
+			"最終更新日":   d.Modified.In(japan).Format("2006-01-02"),
 		}
 		got := map[string]string{}
 		for name := range want {

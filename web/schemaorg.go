@@ -222,7 +222,7 @@ const maxLDEvents = 100
 // by today, in Japan), soonest first; nil when there are none. Records
 // whose columns give no name or no start date are left out.
 func (s *Server) eventsLD(ctx context.Context, v *catalog.Version, now time.Time) (*ldGraph, error) {
-	today := now.In(japanTime).Format(time.DateOnly)
+	today := now.In(japan).Format(time.DateOnly)
 	var events []ldEvent
 	err := s.records.EachTyped(ctx, v, func(row int, fields, props []byte) error {
 		var f struct {
