@@ -16,13 +16,23 @@ import (
 // (イベント一覧, the standard's columns) for one month, as a list by day and
 // as a calendar, server-rendered.
 
-// eventItem is one event as the page shows it.
+// eventItem is one event as the page and /api/v1/events show it.
 type eventItem struct {
-	Name, Start, End, StartTime, EndTime string
-	Place, Address, Fee, Description     string
-	URL                                  string
-	Dataset, DatasetTitle                string
-	Row                                  int
+	Name         string   `json:"name"`
+	Start        string   `json:"start_date"`
+	End          string   `json:"end_date"` // empty: the one day Start
+	StartTime    string   `json:"start_time"`
+	EndTime      string   `json:"end_time"`
+	Place        string   `json:"place"`
+	Address      string   `json:"address"`
+	Lat          *float64 `json:"lat"`
+	Lon          *float64 `json:"lon"`
+	Fee          string   `json:"fee"`
+	Description  string   `json:"description"`
+	URL          string   `json:"url"`
+	Dataset      string   `json:"dataset"`
+	DatasetTitle string   `json:"dataset_title"`
+	Row          int      `json:"row"`
 }
 
 // eventColumns are the standard's columns the page reads; a dataset in
@@ -68,6 +78,11 @@ func (s *Server) findEvents(ctx context.Context, from, to, q string) ([]eventIte
 				Place: text(eventColumns.place), Address: text(eventColumns.address), Fee: text(eventColumns.fee),
 				Description: text(eventColumns.description), URL: text(eventColumns.url),
 				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row}
+			for col, dst := range map[string]**float64{"緯度": &e.Lat, "経度": &e.Lon} {
+				if f, ok := p[col].(float64); ok {
+					*dst = &f
+				}
+			}
 			if e.Name == "" {
 				e.Name = d.TitleJA
 			}
@@ -106,6 +121,29 @@ type eventsView struct {
 	Total                            int
 	Days                             []dayGroup
 	Weeks                            [][]calendarDay
+}
+
+// listEvents is GET /api/v1/events: the events that meet from..to
+// (dates, inclusive, either open) and contain q.
+func (s *Server) listEvents(c *gin.Context) error {
+	from, to := c.Query("from"), c.Query("to")
+	for _, d := range []string{from, to} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return catalog.Errorf(catalog.Invalid, "from and to are dates such as 2026-04-01")
+		}
+	}
+	if from != "" && to != "" && from > to {
+		return catalog.Errorf(catalog.Invalid, "from must not be after to")
+	}
+	evs, err := s.findEvents(c.Request.Context(), from, to, clipQuery(c.Query("q")))
+	if err != nil {
+		return err
+	}
+	if evs == nil {
+		evs = []eventItem{}
+	}
+	c.JSON(200, gin.H{"total": len(evs), "items": evs})
+	return nil
 }
 
 var weekdays = []string{"日", "月", "火", "水", "木", "金", "土"}

@@ -96,3 +96,51 @@ func TestAboutPage(t *testing.T) {
 		}
 	}
 }
+
+// TestEventsAPI: /api/v1/events answers the events of a period, the same
+// ones the page lists, and refuses bad dates.
+func TestEventsAPI(t *testing.T) {
+	ts := newDemoServer(t)
+	var all struct {
+		Total int
+		Items []struct {
+			Name      string
+			StartDate string `json:"start_date"`
+			EndDate   string `json:"end_date"`
+			Lat, Lon  *float64
+		}
+	}
+	decode(t, ts.get(t, "/api/v1/events"), &all)
+	if all.Total < 30 || len(all.Items) != all.Total {
+		t.Fatalf("%d events (%d items)", all.Total, len(all.Items))
+	}
+	for i, e := range all.Items {
+		if i > 0 && e.StartDate < all.Items[i-1].StartDate {
+			t.Errorf("not by date: %s after %s", e.StartDate, all.Items[i-1].StartDate)
+		}
+		if e.Lat == nil || e.Lon == nil {
+			t.Errorf("%s: no position", e.Name)
+		}
+	}
+	from, to := all.Items[3].StartDate, all.Items[10].StartDate
+	want := 0
+	for _, e := range all.Items {
+		end := e.EndDate
+		if end == "" {
+			end = e.StartDate
+		}
+		if e.StartDate <= to && end >= from {
+			want++
+		}
+	}
+	var some struct{ Total int }
+	decode(t, ts.get(t, "/api/v1/events?from="+from+"&to="+to), &some)
+	if some.Total != want {
+		t.Errorf("%s..%s: %d events, want %d", from, to, some.Total, want)
+	}
+	for _, bad := range []string{"from=2026-13-01", "to=x", "from=2026-05-01&to=2026-04-01"} {
+		if r := ts.get(t, "/api/v1/events?"+bad); r.StatusCode != 400 {
+			t.Errorf("%s: %d", bad, r.StatusCode)
+		}
+	}
+}

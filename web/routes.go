@@ -66,6 +66,7 @@ func (s *Server) routes() {
 	get(api, "/themes", s.listThemes)
 	get(api, "/search", s.needsIndex(s.searchAll))
 	get(api, "/suggest", s.needsIndex(s.suggest))
+	get(api, "/events", s.listEvents)
 
 	// CKAN Action API v3, read only (ckan.go): GET, or POST with a JSON
 	// body as ckanapi sends; /api/action is CKAN's own alias.
