@@ -161,8 +161,34 @@ func sortFacet(vs []facetValue) {
 	})
 }
 
-func recordsPage(offset int) datasets.RecordFilter {
-	return datasets.RecordFilter{Limit: previewRows, Offset: offset}
+func recordsPage(offset int, sort string) datasets.RecordFilter {
+	return datasets.RecordFilter{Limit: previewRows, Offset: offset, Sort: sort}
+}
+
+// previewColumn is a column of the preview table with the links that sort
+// by it.
+type previewColumn struct {
+	Name     string
+	SortURL  string // the page sorted by this column, ascending or (when it already is) descending
+	AriaSort string // ascending, descending or none
+}
+
+// previewColumns are v's columns as the table's headers, sorted by sort
+// ("name" or "-name", empty for file order).
+func previewColumns(slug string, cols []catalog.Column, sort string) []previewColumn {
+	out := make([]previewColumn, 0, len(cols))
+	for _, c := range cols {
+		pc := previewColumn{Name: c.Name, AriaSort: "none", SortURL: "/datasets/" + slug + "?sort=" + url.QueryEscape(c.Name) + "#preview"}
+		switch sort {
+		case c.Name:
+			pc.AriaSort = "ascending"
+			pc.SortURL = "/datasets/" + slug + "?sort=" + url.QueryEscape("-"+c.Name) + "#preview"
+		case "-" + c.Name:
+			pc.AriaSort = "descending"
+		}
+		out = append(out, pc)
+	}
+	return out
 }
 
 // decodeRecord reads a record for display, keeping numbers as written.
@@ -187,6 +213,8 @@ type datasetView struct {
 	Prev, Next string
 	LD         ldDataset // schema.org Dataset
 	EventsLD   *ldGraph  // schema.org Events of an event dataset's coming events, or nil
+	Headers    []previewColumn
+	MapConfig  string // map.js's configuration when the data has geometry
 }
 
 const previewRows = 20
@@ -200,12 +228,20 @@ func (s *Server) datasetPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	raw, total, err := s.records.Find(c.Request.Context(), v, recordsPage(offset))
+	sort := c.Query("sort")
+	raw, total, err := s.records.Find(c.Request.Context(), v, recordsPage(offset, sort))
 	if err != nil {
 		return err
 	}
 	view := datasetView{datasetDetail: d, Department: d.DepartmentInfo.NameJA, Total: total, Offset: offset,
-		LD: s.datasetPageLD(d, v)}
+		LD: s.datasetPageLD(d, v), Headers: previewColumns(d.Slug, v.Columns, sort)}
+	if v.HasGeometry {
+		// A map of the dataset alone, drawn by the map page's script.
+		layer := s.mapLayerOf(d.Dataset)
+		if view.MapConfig, err = s.mapConfig(c, []mapLayer{layer}); err != nil {
+			return err
+		}
+	}
 	if d.Kind == catalog.KindEvent {
 		if view.EventsLD, err = s.eventsLD(c.Request.Context(), v, s.now()); err != nil {
 			return err
@@ -218,11 +254,18 @@ func (s *Server) datasetPage(c *gin.Context) error {
 		}
 		view.Preview = append(view.Preview, m)
 	}
+	page := func(off int) string {
+		u := "/datasets/" + d.Slug + "?offset=" + strconv.Itoa(off)
+		if sort != "" {
+			u += "&sort=" + url.QueryEscape(sort)
+		}
+		return u + "#preview"
+	}
 	if offset > 0 {
-		view.Prev = "/datasets/" + d.Slug + "?offset=" + strconv.Itoa(max(0, offset-previewRows)) + "#preview"
+		view.Prev = page(max(0, offset-previewRows))
 	}
 	if offset+previewRows < total {
-		view.Next = "/datasets/" + d.Slug + "?offset=" + strconv.Itoa(offset+previewRows) + "#preview"
+		view.Next = page(offset + previewRows)
 	}
 	return s.render(c, http.StatusOK, "dataset.html", view)
 }

@@ -74,35 +74,48 @@ func (s *Server) mapPage(c *gin.Context) error {
 	}
 	view := mapView{}
 	for _, d := range ds {
-		color := kindColors[d.Kind]
-		if color == "" {
-			color = kindColors[catalog.KindTable]
-		}
-		view.Layers = append(view.Layers, mapLayer{ID: d.Slug, Title: d.TitleJA, Kind: kindLabel(d.Kind), Color: color,
-			DataURL: "/api/v1/datasets/" + d.Slug + "/data.geojson", PageURL: "/datasets/" + d.Slug})
+		view.Layers = append(view.Layers, s.mapLayerOf(d))
 	}
+	if view.Config, err = s.mapConfig(c, view.Layers); err != nil {
+		return err
+	}
+	return s.render(c, 200, "map.html", view)
+}
+
+// mapLayerOf is a dataset as a layer of a map.
+func (s *Server) mapLayerOf(d *catalog.Dataset) mapLayer {
+	color := kindColors[d.Kind]
+	if color == "" {
+		color = kindColors[catalog.KindTable]
+	}
+	return mapLayer{ID: d.Slug, Title: d.TitleJA, Kind: kindLabel(d.Kind), Color: color,
+		DataURL: "/api/v1/datasets/" + d.Slug + "/data.geojson", PageURL: "/datasets/" + d.Slug}
+}
+
+// mapConfig is what map.js reads to draw layers (the library's files, the
+// base map, the layers); it sets the page's policy to let the map work.
+func (s *Server) mapConfig(c *gin.Context, layers []mapLayer) (string, error) {
 	lib, err := s.assets.path("maplibre-gl.mjs")
 	if err != nil {
-		return err
+		return "", err
 	}
 	worker, err := s.assets.path("maplibre-gl-worker.mjs")
 	if err != nil {
-		return err
+		return "", err
 	}
 	base := s.cfg.BaseMap
 	if base.TileURL == "" {
 		base = DefaultBaseMap
 	}
 	cfg, err := json.Marshal(map[string]any{
-		"lib": lib, "worker": worker, "layers": view.Layers,
+		"lib": lib, "worker": worker, "layers": layers,
 		"base": map[string]string{"tiles": base.TileURL, "attribution": base.Attribution},
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
-	view.Config = string(cfg)
 	c.Header("Content-Security-Policy", mapCSP(base))
-	return s.render(c, 200, "map.html", view)
+	return string(cfg), nil
 }
 
 // mapCSP is the page's policy: the default one, plus the base map's tiles

@@ -84,7 +84,34 @@ func requireBrowser(t *testing.T) {
 func TestMapInBrowser(t *testing.T) {
 	requireBrowser(t)
 	ts := newDemoServer(t)
-	out, err := exec.Command("node", "testdata/browser/map.mjs", ts.URL+"/map").Output()
+	rep := drawMap(t, ts, "/map")
+	if len(rep.Layers) < 4 {
+		t.Fatalf("%d layers drawn", len(rep.Layers))
+	}
+	if rep.Hidden == nil || *rep.Hidden != 0 {
+		t.Errorf("unticked layer still draws %v features", rep.Hidden)
+	}
+	// A dataset's page has a map of that dataset alone.
+	if rep := drawMap(t, ts, "/datasets/evacuation-spaces"); len(rep.Layers) != 1 || rep.Layers[0].ID != "evacuation-spaces" {
+		t.Errorf("dataset page map: %+v", rep.Layers)
+	}
+}
+
+// mapReport is what testdata/browser/map.mjs saw.
+type mapReport struct {
+	Errors []string
+	Layers []struct {
+		ID               string
+		Rendered, Source int
+	}
+	Hidden *int
+}
+
+// drawMap opens path in the browser and checks that every layer of its map
+// drew each place of its data.
+func drawMap(t *testing.T, ts *testServer, path string) mapReport {
+	t.Helper()
+	out, err := exec.Command("node", "testdata/browser/map.mjs", ts.URL+path).Output()
 	if err != nil {
 		msg := ""
 		if ee, ok := err.(*exec.ExitError); ok {
@@ -92,22 +119,12 @@ func TestMapInBrowser(t *testing.T) {
 		}
 		t.Fatalf("browser: %v\n%s", err, msg)
 	}
-	var rep struct {
-		Errors []string
-		Layers []struct {
-			ID               string
-			Rendered, Source int
-		}
-		Hidden *int
-	}
+	var rep mapReport
 	if err := json.Unmarshal(out, &rep); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	if len(rep.Errors) > 0 {
 		t.Errorf("page errors: %v", rep.Errors)
-	}
-	if len(rep.Layers) < 4 {
-		t.Fatalf("%d layers drawn", len(rep.Layers))
 	}
 	for _, l := range rep.Layers {
 		var fc struct {
@@ -128,7 +145,5 @@ func TestMapInBrowser(t *testing.T) {
 				l.ID, l.Rendered, len(places), l.Source, len(fc.Features))
 		}
 	}
-	if rep.Hidden == nil || *rep.Hidden != 0 {
-		t.Errorf("unticked layer still draws %v features", rep.Hidden)
-	}
+	return rep
 }

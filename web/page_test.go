@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,5 +118,59 @@ func TestStylesheet(t *testing.T) {
 	// Another hash is not a stylesheet: old names are gone with their build.
 	if res := ts.get(t, "/static/app.000000000000.css"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown asset: %d", res.StatusCode)
+	}
+}
+
+// TestDatasetPreviewSorts: each column header sorts the preview by that
+// column, ascending then descending, says so to screen readers, and
+// keeps the order while paging; an unknown column is a 400.
+func TestDatasetPreviewSorts(t *testing.T) {
+	ts := newDemoServer(t)
+	names := func(path string) ([]string, *goquery.Document) {
+		res := ts.get(t, path)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		doc, err := goquery.NewDocumentFromReader(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := -1
+		doc.Find("#preview + .table-wrap thead th").Each(func(i int, s *goquery.Selection) {
+			if strings.TrimSpace(s.Text()) == "名称" {
+				col = i
+			}
+		})
+		if col < 0 {
+			t.Fatalf("%s: no 名称 column", path)
+		}
+		var out []string
+		doc.Find("#preview + .table-wrap tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			out = append(out, tr.Find("td").Eq(col).Text())
+		})
+		return out, doc
+	}
+	asc, doc := names("/datasets/public-facilities?sort=" + url.QueryEscape("名称"))
+	if !slices.IsSorted(asc) || len(asc) != 20 {
+		t.Errorf("ascending: %v", asc)
+	}
+	th := doc.Find(`th[aria-sort="ascending"]`)
+	if strings.TrimSpace(th.Text()) != "名称" || th.Find("a").AttrOr("href", "") != "/datasets/public-facilities?sort="+url.QueryEscape("-名称")+"#preview" {
+		t.Errorf("header %q links %q", th.Text(), th.Find("a").AttrOr("href", ""))
+	}
+	desc, _ := names("/datasets/public-facilities?sort=" + url.QueryEscape("-名称"))
+	if !slices.IsSortedFunc(desc, func(a, b string) int { return strings.Compare(b, a) }) {
+		t.Errorf("descending: %v", desc)
+	}
+	next := doc.Find(`a[rel="next"]`).AttrOr("href", "")
+	if !strings.Contains(next, "sort="+url.QueryEscape("名称")) {
+		t.Fatalf("next page loses the order: %q", next)
+	}
+	more, _ := names(strings.TrimSuffix(next, "#preview"))
+	if len(more) == 0 || more[0] < asc[len(asc)-1] {
+		t.Errorf("second page %v does not follow %v", more, asc)
+	}
+	if r := ts.get(t, "/datasets/public-facilities?sort=nope"); r.StatusCode != 400 {
+		t.Errorf("unknown column: %d", r.StatusCode)
 	}
 }

@@ -27,7 +27,7 @@ try {
     }));
   });
   const first = report.layers[0]?.id;
-  if (first) {
+  if (first && await page.$(`input[data-layer="${first}"]`)) {
     await page.uncheck(`input[data-layer="${first}"]`);
     await page.evaluate(() => new Promise((ok) => { window.portalMap.once('idle', ok); setTimeout(ok, 3000); }));
     report.hidden = await page.evaluate((id) =>
