@@ -30,6 +30,7 @@ type eventItem struct {
 	Fee          string   `json:"fee"`
 	Description  string   `json:"description"`
 	URL          string   `json:"url"`
+	No           string   `json:"-"` // the standard's NO column: the event's number in its dataset
 	Dataset      string   `json:"dataset"`
 	DatasetTitle string   `json:"dataset_title"`
 	Row          int      `json:"row"`
@@ -45,11 +46,18 @@ var eventColumns = struct{ name, startTime, endTime, place, address, fee, descri
 const maxEvents = 1000
 
 // findEvents lists the events that meet from..to (ISO dates, inclusive)
-// and contain q, by date and time.
-func (s *Server) findEvents(ctx context.Context, from, to, q string) ([]eventItem, error) {
+// and contain q, by date and time; of the event dataset slug only, unless
+// it is empty (then NotFound if there is no such event dataset).
+func (s *Server) findEvents(ctx context.Context, slug, from, to, q string) ([]eventItem, error) {
 	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
 	if err != nil {
 		return nil, err
+	}
+	if slug != "" {
+		ds = slices.DeleteFunc(ds, func(d *catalog.Dataset) bool { return d.Slug != slug })
+		if len(ds) == 0 {
+			return nil, catalog.Errorf(catalog.NotFound, "no event dataset %q", slug)
+		}
 	}
 	versions, _, err := s.store.CurrentVersions(ctx, ds)
 	if err != nil {
@@ -77,7 +85,7 @@ func (s *Server) findEvents(ctx context.Context, from, to, q string) ([]eventIte
 				StartTime: text(eventColumns.startTime), EndTime: text(eventColumns.endTime),
 				Place: text(eventColumns.place), Address: text(eventColumns.address), Fee: text(eventColumns.fee),
 				Description: text(eventColumns.description), URL: text(eventColumns.url),
-				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row}
+				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: text("NO")}
 			for col, dst := range map[string]**float64{"緯度": &e.Lat, "経度": &e.Lon} {
 				if f, ok := p[col].(float64); ok {
 					*dst = &f
@@ -126,16 +134,11 @@ type eventsView struct {
 // listEvents is GET /api/v1/events: the events that meet from..to
 // (dates, inclusive, either open) and contain q.
 func (s *Server) listEvents(c *gin.Context) error {
-	from, to := c.Query("from"), c.Query("to")
-	for _, d := range []string{from, to} {
-		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
-			return catalog.Errorf(catalog.Invalid, "from and to are dates such as 2026-04-01")
-		}
+	from, to, err := eventPeriod(c)
+	if err != nil {
+		return err
 	}
-	if from != "" && to != "" && from > to {
-		return catalog.Errorf(catalog.Invalid, "from must not be after to")
-	}
-	evs, err := s.findEvents(c.Request.Context(), from, to, clipQuery(c.Query("q")))
+	evs, err := s.findEvents(c.Request.Context(), "", from, to, clipQuery(c.Query("q")))
 	if err != nil {
 		return err
 	}
@@ -144,6 +147,20 @@ func (s *Server) listEvents(c *gin.Context) error {
 	}
 	c.JSON(200, gin.H{"total": len(evs), "items": evs})
 	return nil
+}
+
+// eventPeriod reads the from and to parameters: ISO dates, either empty.
+func eventPeriod(c *gin.Context) (from, to string, err error) {
+	from, to = c.Query("from"), c.Query("to")
+	for _, d := range []string{from, to} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return "", "", catalog.Errorf(catalog.Invalid, "from and to are dates such as 2026-04-01")
+		}
+	}
+	if from != "" && to != "" && from > to {
+		return "", "", catalog.Errorf(catalog.Invalid, "from must not be after to")
+	}
+	return from, to, nil
 }
 
 var weekdays = []string{"日", "月", "火", "水", "木", "金", "土"}
@@ -165,7 +182,7 @@ func (s *Server) eventsPage(c *gin.Context) error {
 	}
 	q := clipQuery(c.Query("q"))
 	last := month.AddDate(0, 1, -1)
-	evs, err := s.findEvents(c.Request.Context(), month.Format(time.DateOnly), last.Format(time.DateOnly), q)
+	evs, err := s.findEvents(c.Request.Context(), "", month.Format(time.DateOnly), last.Format(time.DateOnly), q)
 	if err != nil {
 		return err
 	}

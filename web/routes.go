@@ -23,6 +23,7 @@ func (s *Server) routes() {
 	get(r, "/datasets", s.datasetsPage)
 	get(r, "/map", s.mapPage)
 	get(r, "/events", s.eventsPage)
+	get(r, "/events.ics", s.eventsICS)
 	get(r, "/about", s.aboutPage)
 	// The page, or DCAT by extension (.ttl, .jsonld, .rdf) or Accept.
 	get(r, "/datasets/:id", s.datasetNegotiated)
@@ -67,6 +68,7 @@ func (s *Server) routes() {
 	get(api, "/search", s.needsIndex(s.searchAll))
 	get(api, "/suggest", s.needsIndex(s.suggest))
 	get(api, "/events", s.listEvents)
+	get(api, "/datasets/:id/events.ics", s.datasetEventsICS)
 
 	// CKAN Action API v3, read only (ckan.go): GET, or POST with a JSON
 	// body as ckanapi sends; /api/action is CKAN's own alias.

@@ -1,0 +1,148 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/gin-gonic/gin"
+	"github.com/machi-opendata/portal/catalog"
+)
+
+// Events as iCalendar (RFC 5545), for calendar apps to subscribe to:
+// /events.ics (every event dataset, the filters of /api/v1/events) and
+// /api/v1/datasets/{id}/events.ics (one dataset). Serialized by
+// arran4/golang-ical, which folds lines and escapes text.
+
+// tokyoTZ is the calendar's one time zone. Japan has had no daylight saving
+// time since 1951, so one STANDARD block describes it exactly.
+const tokyoTZ = "Asia/Tokyo"
+
+func (s *Server) eventsICS(c *gin.Context) error {
+	from, to, err := eventPeriod(c)
+	if err != nil {
+		return err
+	}
+	evs, err := s.findEvents(c.Request.Context(), "", from, to, clipQuery(c.Query("q")))
+	if err != nil {
+		return err
+	}
+	return s.writeICS(c, s.cfg.City.NameJA+" イベント", "events", evs)
+}
+
+func (s *Server) datasetEventsICS(c *gin.Context) error {
+	from, to, err := eventPeriod(c)
+	if err != nil {
+		return err
+	}
+	evs, err := s.findEvents(c.Request.Context(), c.Param("id"), from, to, clipQuery(c.Query("q")))
+	if err != nil {
+		return err
+	}
+	name := s.cfg.City.NameJA + " イベント"
+	if len(evs) > 0 {
+		name = evs[0].DatasetTitle
+	}
+	return s.writeICS(c, name, c.Param("id"), evs)
+}
+
+// writeICS answers the events as one calendar.
+func (s *Server) writeICS(c *gin.Context, name, file string, evs []eventItem) error {
+	cal := ics.NewCalendarFor("Machi Open Data")
+	cal.SetProductId("-//Machi Open Data//" + s.cfg.City.NameEN + "//JA")
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetCalscale("GREGORIAN")
+	cal.SetName(name)
+	cal.SetXWRCalName(name)
+	cal.SetXWRTimezone(tokyoTZ)
+	cal.SetRefreshInterval("P1D")
+	tz := cal.AddTimezone(tokyoTZ)
+	std := tz.AddStandard()
+	std.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetfrom), "+0900")
+	std.SetProperty(ics.ComponentProperty(ics.PropertyTzoffsetto), "+0900")
+	std.SetProperty(ics.ComponentProperty(ics.PropertyTzname), "JST")
+	std.SetProperty(ics.ComponentPropertyDtStart, "19700101T000000")
+
+	host := "portal"
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Host != "" {
+		host = u.Host
+	}
+	ds, _, _, err := s.store.FindDatasets(c.Request.Context(), catalog.Filter{Kind: catalog.KindEvent})
+	if err != nil {
+		return err
+	}
+	modified := map[string]time.Time{}
+	for _, d := range ds {
+		modified[d.Slug] = d.Modified
+	}
+	for _, e := range evs {
+		start, err := time.ParseInLocation(time.DateOnly, e.Start, japan)
+		if err != nil {
+			continue // findEvents keeps only dated records; a bad one is skipped, not guessed
+		}
+		// A stable UID: the event's number in its dataset (the standard's
+		// NO), so a corrected title updates the subscriber's copy instead
+		// of adding a second event. The row stands in when there is no NO.
+		id := e.No
+		if id == "" {
+			id = "row" + strconv.Itoa(e.Row)
+		}
+		ev := cal.AddEvent(e.Dataset + "-" + id + "@" + host)
+		// DTSTAMP: when the catalog last changed the event's dataset, so
+		// that the same data always gives the same calendar.
+		ev.SetDtStampTime(modified[e.Dataset])
+		ev.SetSummary(e.Name)
+		last := start
+		if e.End != "" {
+			if t, err := time.ParseInLocation(time.DateOnly, e.End, japan); err == nil && !t.Before(start) {
+				last = t
+			}
+		}
+		if at, ok := clock(start, e.StartTime); ok {
+			ev.SetProperty(ics.ComponentPropertyDtStart, at.Format("20060102T150405"), ics.WithTZID(tokyoTZ))
+			if end, ok := clock(last, e.EndTime); ok && end.After(at) {
+				ev.SetProperty(ics.ComponentPropertyDtEnd, end.Format("20060102T150405"), ics.WithTZID(tokyoTZ))
+			}
+		} else {
+			ev.SetAllDayStartAt(start)
+			ev.SetAllDayEndAt(last.AddDate(0, 0, 1)) // DTEND of a date is exclusive
+		}
+		if loc := strings.TrimSpace(strings.Join([]string{e.Place, e.Address}, " ")); loc != "" {
+			ev.SetLocation(loc)
+		}
+		if e.Lat != nil && e.Lon != nil {
+			ev.SetGeo(*e.Lat, *e.Lon)
+		}
+		desc := e.Description
+		if e.Fee != "" {
+			desc = strings.TrimSpace(desc + "\n料金：" + e.Fee)
+		}
+		if desc != "" {
+			ev.SetDescription(desc)
+		}
+		if e.URL != "" {
+			ev.SetURL(e.URL)
+		} else {
+			ev.SetURL(s.cfg.BaseURL + "/datasets/" + e.Dataset)
+		}
+	}
+	c.Header("Content-Type", "text/calendar; charset=utf-8")
+	c.Header("Content-Disposition", `inline; filename="`+file+`.ics"`)
+	c.Status(200)
+	if c.Request.Method == "HEAD" {
+		return nil
+	}
+	// RFC 5545 lines end in CRLF; the library's default is the OS's.
+	return cal.SerializeTo(c.Writer, ics.WithNewLineWindows)
+}
+
+// clock is day at the time hh:mm, if t is one.
+func clock(day time.Time, hhmm string) (time.Time, bool) {
+	t, err := time.Parse("15:04", strings.TrimSpace(hhmm))
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, japan), true
+}
