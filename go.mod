@@ -8,6 +8,7 @@ require (
 	github.com/blevesearch/bleve/v2 v2.5.7
 	github.com/elnormous/contenttype v1.0.4
 	github.com/gin-gonic/gin v1.10.1
+	github.com/goccy/go-json v0.10.2
 	github.com/google/go-cmp v0.7.0
 	github.com/ikawaha/kagome-dict/ipa v1.2.2
 	github.com/ikawaha/kagome/v2 v2.10.0
@@ -17,6 +18,7 @@ require (
 	github.com/paulmach/orb v0.11.1
 	github.com/pb33f/libopenapi v0.38.3
 	github.com/pb33f/libopenapi-validator v0.13.13
+	github.com/peterstace/simplefeatures v0.59.0
 	github.com/piprate/json-gold v0.7.0
 	golang.org/x/image v0.27.0
 	golang.org/x/sync v0.21.0
@@ -58,7 +60,6 @@ require (
 	github.com/go-playground/locales v0.14.1 // indirect
 	github.com/go-playground/universal-translator v0.18.1 // indirect
 	github.com/go-playground/validator/v10 v10.20.0 // indirect
-	github.com/goccy/go-json v0.10.2 // indirect
 	github.com/golang/snappy v0.0.4 // indirect
 	github.com/ikawaha/kagome-dict v1.1.6 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect

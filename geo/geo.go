@@ -2,7 +2,9 @@
 // checks on WGS 84 geometries, the coordinate systems Japanese layers come
 // in (JGD2000/JGD2011 and their Japan Plane Rectangular zones, Web
 // Mercator) and their conversion to WGS 84, and the reading of zipped
-// Shapefiles into layers; later, layer merging, spatial indexing and tiles.
+// Shapefiles into layers; the merging of layers into unified layers
+// (Merge: attribute mapping, conflation, geometry repair, clipping); spatial
+// indexing and tiles.
 //
 // Everything here is a pure function of plain values: no HTTP, no storage,
 // and no import of the catalog package, so any layer can use it.
