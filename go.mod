@@ -20,8 +20,10 @@ require (
 	github.com/pb33f/libopenapi-validator v0.13.13
 	github.com/peterstace/simplefeatures v0.59.0
 	github.com/piprate/json-gold v0.7.0
+	golang.org/x/crypto v0.48.0
 	golang.org/x/image v0.27.0
 	golang.org/x/sync v0.21.0
+	golang.org/x/term v0.40.0
 	golang.org/x/text v0.38.0
 )
 
@@ -60,6 +62,7 @@ require (
 	github.com/go-playground/locales v0.14.1 // indirect
 	github.com/go-playground/universal-translator v0.18.1 // indirect
 	github.com/go-playground/validator/v10 v10.20.0 // indirect
+	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/golang/snappy v0.0.4 // indirect
 	github.com/ikawaha/kagome-dict v1.1.6 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
@@ -69,6 +72,7 @@ require (
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect
 	github.com/modern-go/reflect2 v1.0.2 // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
+	github.com/paulmach/protoscan v0.2.1 // indirect
 	github.com/pb33f/jsonpath v0.8.2 // indirect
 	github.com/pb33f/ordered-map/v2 v2.3.1 // indirect
 	github.com/pelletier/go-toml/v2 v2.2.2 // indirect
@@ -80,7 +84,6 @@ require (
 	go.mongodb.org/mongo-driver v1.11.4 // indirect
 	go.yaml.in/yaml/v4 v4.0.0-rc.6 // indirect
 	golang.org/x/arch v0.8.0 // indirect
-	golang.org/x/crypto v0.48.0 // indirect
 	golang.org/x/net v0.50.0 // indirect
 	golang.org/x/sys v0.41.0 // indirect
 	google.golang.org/protobuf v1.36.6 // indirect

@@ -19,6 +19,7 @@ const (
 	Forbidden
 	TooLarge
 	Unavailable
+	TooManyRequests
 )
 
 // Error carries a kind and a message that is safe to show a user.

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path"
 	"regexp"
@@ -72,6 +73,17 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 	if err != nil {
 		return nil, err
 	}
+	// The personal-information guard: findings stop a publish unless an
+	// override reason is given (recorded in the audit log); a draft keeps
+	// them in its result for the page that shows them.
+	pii, err := im.scanPII(plan)
+	if err != nil {
+		return nil, err
+	}
+	override := strings.TrimSpace(req.Override)
+	if len(pii) > 0 && req.Publish && override == "" {
+		return nil, piiRefusal(pii)
+	}
 	meta := im.meta(req, ups)
 	files := make([]catalog.VersionFile, len(ups))
 	for i, u := range ups {
@@ -95,6 +107,14 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 		return nil, err
 	}
 	failed = false
+	if len(pii) > 0 && req.Publish {
+		// The version is stored: a failure to audit is reported, not undone.
+		if err := im.Store.Audit(ctx, catalog.Actor{Login: req.Actor}, catalog.AuditPIIOverride, d.Slug,
+			fmt.Sprintf("version=%d findings=%d reason=%s", v.Number, len(pii), override)); err != nil {
+			res.Problems = append(res.Problems, Problem{File: ups[0].Name, Severity: SeverityWarning,
+				Reason: "the override could not be written to the audit log: " + catalog.MessageOf(err)})
+		}
+	}
 	if req.Publish {
 		// Sizes and checksums of the downloads, for the catalog. The version
 		// is already stored: a failure here loses nothing and is retried by
@@ -112,6 +132,7 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 	}
 	res.Slug, res.Version, res.Rows, res.Refused, res.Columns = d.Slug, v.Number, v.Rows, v.Refused, v.Columns
 	res.Standard = d.Standard
+	res.PII = pii
 	res.Problems = append(plan.problems(), res.Problems...)
 	return res, nil
 }

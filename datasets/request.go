@@ -24,6 +24,9 @@ type ImportRequest struct {
 	Files   []File
 	Publish bool   // publish the new version at once (otherwise it stays a draft)
 	Actor   string // who imports, for the audit trail
+	// Override is the written reason to publish despite the personal-
+	// information guard's findings; empty, findings refuse a publish.
+	Override string
 }
 
 // ImportResult reports what an import stored and what it found wrong.
@@ -36,4 +39,7 @@ type ImportResult struct {
 	Columns  []Column  `json:"columns"`
 	Standard string    `json:"standard,omitempty"`
 	Problems []Problem `json:"problems"`
+	// PII lists what the personal-information guard found (a draft, or a
+	// publish with an override).
+	PII []PIIFinding `json:"pii,omitempty"`
 }

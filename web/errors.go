@@ -24,25 +24,27 @@ func (s *Server) wrap(h handler) gin.HandlerFunc {
 }
 
 var errorStatus = map[catalog.ErrorKind]int{
-	catalog.Internal:     http.StatusInternalServerError,
-	catalog.NotFound:     http.StatusNotFound,
-	catalog.Invalid:      http.StatusBadRequest,
-	catalog.Conflict:     http.StatusConflict,
-	catalog.Unauthorized: http.StatusUnauthorized,
-	catalog.Forbidden:    http.StatusForbidden,
-	catalog.TooLarge:     http.StatusRequestEntityTooLarge,
-	catalog.Unavailable:  http.StatusServiceUnavailable,
+	catalog.Internal:        http.StatusInternalServerError,
+	catalog.NotFound:        http.StatusNotFound,
+	catalog.Invalid:         http.StatusBadRequest,
+	catalog.Conflict:        http.StatusConflict,
+	catalog.Unauthorized:    http.StatusUnauthorized,
+	catalog.Forbidden:       http.StatusForbidden,
+	catalog.TooLarge:        http.StatusRequestEntityTooLarge,
+	catalog.Unavailable:     http.StatusServiceUnavailable,
+	catalog.TooManyRequests: http.StatusTooManyRequests,
 }
 
 var errorCode = map[catalog.ErrorKind]string{
-	catalog.Internal:     "internal",
-	catalog.NotFound:     "not_found",
-	catalog.Invalid:      "invalid",
-	catalog.Conflict:     "conflict",
-	catalog.Unauthorized: "unauthorized",
-	catalog.Forbidden:    "forbidden",
-	catalog.TooLarge:     "too_large",
-	catalog.Unavailable:  "unavailable",
+	catalog.Internal:        "internal",
+	catalog.NotFound:        "not_found",
+	catalog.Invalid:         "invalid",
+	catalog.Conflict:        "conflict",
+	catalog.Unauthorized:    "unauthorized",
+	catalog.Forbidden:       "forbidden",
+	catalog.TooLarge:        "too_large",
+	catalog.Unavailable:     "unavailable",
+	catalog.TooManyRequests: "too_many_requests",
 }
 
 // statusClientClosed is nginx's "client closed request": never seen by the

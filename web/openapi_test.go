@@ -222,6 +222,9 @@ func TestOpenAPIAnswersMatch(t *testing.T) {
 		{"/api/v1/search?q=" + q("公園") + "&type=dataset,facility&limit=5", 200},
 		{"/api/v1/search?sort=nope", 400},
 		{"/api/v1/suggest?q=" + q("み") + "&n=3", 200},
+		{"/api/v1/geo/nearest?lat=35.7035&lon=139.5798&hazard=earthquake&n=3", 200},
+		{"/api/v1/geo/nearest?lat=95&lon=139.5798", 400},
+		{"/api/v1/geo/nearest?lat=35.7&lon=139.5&layer=nope", 404},
 	} {
 		t.Run(tt.path, func(t *testing.T) { check(t, ts.URL, tt.path, tt.status) })
 	}

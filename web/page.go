@@ -16,10 +16,12 @@ var templateFS embed.FS
 
 func parseTemplates(a *assets) (*template.Template, error) {
 	return template.New("").Funcs(template.FuncMap{
-		"asset":     a.path,
-		"kindLabel": kindLabel,
-		"cell":      cellText,
-		"size":      humanSize,
+		"asset":       a.path,
+		"kindLabel":   kindLabel,
+		"cell":        cellText,
+		"size":        humanSize,
+		"roleLabel":   roleLabel,
+		"statusLabel": statusLabel,
 	}).ParseFS(templateFS, "templates/*.html")
 }
 

@@ -4,13 +4,14 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/machi-opendata/portal/catalog"
 )
 
 // getHead are the methods of a read: every GET route answers HEAD too, with
 // the same headers and no body (net/http drops the body of a HEAD answer).
 var getHead = []string{http.MethodGet, http.MethodHead}
 
-// routes lists every route, grouped public / api.
+// routes lists every route, grouped public / api / admin.
 func (s *Server) routes() {
 	r := s.engine
 	get := func(g gin.IRoutes, path string, h handler) { g.Match(getHead, path, s.wrap(h)) }
@@ -67,6 +68,13 @@ func (s *Server) routes() {
 	get(api, "/themes", s.listThemes)
 	get(api, "/search", s.needsIndex(s.searchAll))
 	get(api, "/suggest", s.needsIndex(s.suggest))
+	get(api, "/geo/nearest", s.nearest)
+	get(api, "/geo/contains", s.geoContains)
+	get(api, "/geo/bbox", s.geoBBox)
+
+	// Vector tiles and their TileJSON (tiles.go).
+	get(r, "/tiles/:layer", s.tileJSONDoc)
+	get(r, "/tiles/:layer/:z/:x/:y", s.tile)
 	get(api, "/events", s.listEvents)
 	get(api, "/datasets/:id/events.ics", s.datasetEventsICS)
 
@@ -75,4 +83,32 @@ func (s *Server) routes() {
 	ckanMethods := []string{http.MethodGet, http.MethodHead, http.MethodPost}
 	r.Match(ckanMethods, "/api/3/action/:action", s.ckan)
 	r.Match(ckanMethods, "/api/action/:action", s.ckan)
+
+	// The API for scripts with a personal token (or a session and its CSRF
+	// token). Every API write goes in this group, behind requireUser.
+	apiAuth := r.Group("/api/v1", s.requireUser(false))
+	get(apiAuth, "/me", s.me)
+
+	// Admin pages: only the login form is open; everything else under
+	// /admin passes requireUser (session, CSRF on writes), admin-only pages
+	// requireRole too, and per-dataset pages check the department
+	// (datasetFor). TestAdminRoutesRefuseStrangers enumerates them.
+	get(r, "/admin/login", s.loginPage)
+	r.POST("/admin/login", s.wrap(s.login))
+	admin := r.Group("/admin", s.requireUser(true))
+	get(admin, "", s.dashboard)
+	admin.POST("/logout", s.wrap(s.logout))
+	admin.POST("/logout-all", s.wrap(s.logoutEverywhere))
+	get(admin, "/datasets/:id", s.adminDataset)
+	get(admin, "/tokens", s.tokensPage)
+	admin.POST("/tokens", s.wrap(s.createToken))
+	admin.POST("/tokens/:tid/revoke", s.wrap(s.revokeToken))
+	admins := admin.Group("", s.requireRole(catalog.RoleAdmin))
+	get(admins, "/users", s.usersPage)
+	admins.POST("/users", s.wrap(s.createUser))
+	admins.POST("/users/:uid/role", s.wrap(s.setUserRole))
+	admins.POST("/users/:uid/disable", s.wrap(s.setUserDisabled(true)))
+	admins.POST("/users/:uid/enable", s.wrap(s.setUserDisabled(false)))
+	get(admins, "/audit", s.auditPage)
+	get(admins, "/audit.csv", s.auditCSV)
 }

@@ -41,6 +41,7 @@ type Server struct {
 	ckanView  ckanCache // the catalog as the CKAN API shows it
 	api       *apiDoc   // the OpenAPI document and the API page
 	ogc       ogcState  // what the OGC API keeps of published versions
+	gis       gisState  // indexed GIS layers and vector tiles (geo_layers.go, tiles.go)
 	engine    *gin.Engine
 	// now is the clock of what depends on the date (which events are
 	// still to come); tests fix it.

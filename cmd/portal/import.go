@@ -22,6 +22,7 @@ func importFiles(ctx context.Context, cfg Config, args []string, stderr io.Write
 	slug := fs.String("slug", "", "dataset id; an existing id gets a new version")
 	title := fs.String("title", "", "Japanese title of a new dataset (default: the first file's name)")
 	draft := fs.Bool("draft", false, "keep the new version as a draft instead of publishing it")
+	override := fs.String("override", "", "written reason to publish despite the personal-information guard's findings (audited)")
 	if err := parseConfig(fs, &cfg, args, stderr); err != nil {
 		return err
 	}
@@ -34,7 +35,7 @@ func importFiles(ctx context.Context, cfg Config, args []string, stderr io.Write
 	}
 	defer a.store.Close()
 
-	req := datasets.ImportRequest{Slug: *slug, Kind: catalog.Kind(*kind), Department: *dept, Publish: !*draft, Actor: "cli"}
+	req := datasets.ImportRequest{Slug: *slug, Kind: catalog.Kind(*kind), Department: *dept, Publish: !*draft, Actor: "cli", Override: *override}
 	if *title != "" {
 		req.Meta = &catalog.Dataset{TitleJA: *title}
 	}
@@ -49,6 +50,9 @@ func importFiles(ctx context.Context, cfg Config, args []string, stderr io.Write
 	res, err := a.importer.Import(ctx, req)
 	if err != nil {
 		return err
+	}
+	for _, f := range res.PII {
+		fmt.Fprintf(stderr, "personal information? %s row %d: %s %s\n", f.Column, f.Row, f.Rule, f.Sample)
 	}
 	for _, p := range res.Problems {
 		fmt.Fprintf(stderr, "%s: %s\n", p.Severity, p.Error())

@@ -35,6 +35,7 @@ func main() {
 const usage = `usage: portal [serve] [flags]
        portal import --data DIR --department CODE --kind KIND [--slug SLUG] [--title TITLE] FILE...
        portal reindex --data DIR
+       portal users add --data DIR --login NAME --role admin|editor|viewer [--department CODE] < password
        portal help | portal COMMAND -h`
 
 // run dispatches to a subcommand; serve is the default.
@@ -51,6 +52,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		sub = importFiles
 	case "reindex":
 		sub = reindex
+	case "users":
+		sub = func(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
+			return users(ctx, cfg, args, stdin, stderr)
+		}
 	case "help":
 		fmt.Fprintln(stderr, usage)
 		return nil
