@@ -2,12 +2,14 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
 
 	"github.com/machi-opendata/portal/catalog"
 	"github.com/machi-opendata/portal/geo"
@@ -33,36 +35,47 @@ func (s *Server) nearest(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	hazard := c.Query("hazard")
-	hk := -1
-	if hazard != "" {
-		if hk = slices.Index(hazards, hazard); hk < 0 {
-			return catalog.Errorf(catalog.Invalid, "hazard must be one of %s", strings.Join(hazards, ", "))
-		}
-	}
 	// n above the maximum is clamped, as the OGC API's limit is.
 	n, err := intParam(c, "n", nearestDefault, 1, 1<<30)
 	if err != nil {
 		return err
 	}
-	n = min(n, nearestMax)
+	found, err := s.findNearest(c.Request.Context(), p, c.Query("layer"), c.Query("hazard"), min(n, nearestMax))
+	if err != nil {
+		return err
+	}
+	return s.writeFound(c, found, -1)
+}
 
-	ctx := c.Request.Context()
+// findNearest finds the n features of layer (empty: the evacuation sites
+// of every evacuation dataset) nearest to p on the ellipsoid, keeping
+// only sites that accept hazard (empty: any), nearest first. Invalid for
+// an unknown hazard, NotFound for an unknown layer.
+func (s *Server) findNearest(ctx context.Context, p orb.Point, layer, hazard string, n int) ([]foundFeature, error) {
+	hk := -1
+	if hazard != "" {
+		if hk = slices.Index(hazards, hazard); hk < 0 {
+			return nil, catalog.Errorf(catalog.Invalid, "hazard must be one of %s", strings.Join(hazards, ", "))
+		}
+	}
 	var refs []layerRef
-	if slug := c.Query("layer"); slug != "" {
-		d, v, err := s.gisLayerOf(ctx, slug)
+	if layer != "" {
+		d, v, err := s.gisLayerOf(ctx, layer)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		refs = []layerRef{{d, v}}
-	} else if refs, err = s.evacuationLayers(ctx); err != nil {
-		return err
+	} else {
+		var err error
+		if refs, err = s.evacuationLayers(ctx); err != nil {
+			return nil, err
+		}
 	}
 	var hits []nearestHit
 	for _, r := range refs {
 		l, err := s.layerIndex(ctx, r.d, r.v)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var keep func(int) bool
 		if hk >= 0 {
@@ -86,12 +99,11 @@ func (s *Server) nearest(c *gin.Context) error {
 		return 0
 	})
 	hits = hits[:min(len(hits), n)]
-
 	found := make([]foundFeature, len(hits))
 	for i, h := range hits {
 		found[i] = foundFeature{layer: h.layer, pos: h.nb.Pos, distance: h.nb.Distance, hasDistance: true}
 	}
-	return s.writeFound(c, found, -1)
+	return found, nil
 }
 
 // foundFeature is a feature a spatial query found.

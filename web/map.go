@@ -61,7 +61,8 @@ func (b BaseMap) origin() string {
 }
 
 type mapView struct {
-	Layers []mapLayer
+	Layers  []mapLayer
+	Nearest nearestForm
 	// Config is what map.js reads: the library's files, the base map and
 	// the layers, as JSON in a data attribute.
 	Config string
@@ -75,6 +76,9 @@ func (s *Server) mapPage(c *gin.Context) error {
 	view := mapView{}
 	for _, d := range ds {
 		view.Layers = append(view.Layers, s.mapLayerOf(d))
+	}
+	if view.Nearest, err = s.nearestOnMap(c); err != nil {
+		return err
 	}
 	if view.Config, err = s.mapConfig(c, view.Layers); err != nil {
 		return err

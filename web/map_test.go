@@ -147,3 +147,42 @@ func drawMap(t *testing.T, ts *testServer, path string) mapReport {
 	}
 	return rep
 }
+
+// TestMapNearestForm: the form on the map page answers the same sites, in
+// the same order, as /api/v1/geo/nearest, without JavaScript.
+func TestMapNearestForm(t *testing.T) {
+	ts := newDemoServer(t)
+	q := "lat=35.705&lon=139.565&hazard=earthquake"
+	var api struct {
+		Features []struct {
+			Properties map[string]any
+		}
+	}
+	decode(t, ts.get(t, "/api/v1/geo/nearest?"+q+"&n=5"), &api)
+	res := ts.get(t, "/map?"+q)
+	if res.StatusCode != 200 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := doc.Find("ol.near li")
+	if items.Length() != 5 || len(api.Features) != 5 {
+		t.Fatalf("%d sites on the page, %d from the API", items.Length(), len(api.Features))
+	}
+	items.Each(func(i int, li *goquery.Selection) {
+		if name := api.Features[i].Properties["名称"]; !strings.Contains(li.Text(), name.(string)) {
+			t.Errorf("site %d: %q, API says %v", i, li.Text(), name)
+		}
+	})
+	if doc.Find(`#hazard option[selected]`).AttrOr("value", "") != "earthquake" || doc.Find("#lat").AttrOr("value", "") != "35.705" {
+		t.Error("the form does not keep what was asked")
+	}
+	if r := ts.get(t, "/map?lat=abc&lon=139"); r.StatusCode != 400 {
+		t.Errorf("bad latitude: %d", r.StatusCode)
+	}
+	if r := ts.get(t, "/map?lat=35.7&lon=139.5&hazard=meteor"); r.StatusCode != 400 {
+		t.Errorf("unknown hazard: %d", r.StatusCode)
+	}
+}

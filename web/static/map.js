@@ -2,6 +2,21 @@
 // map with MapLibre GL JS (an ES module embedded from npm). Our layers sit
 // on a plain background, so they are drawn even when the base map's tiles
 // cannot be loaded. The checkboxes of the legend show and hide layers.
+// "Use my location" fills the nearest-site form from the browser's
+// location; the button shows only where the browser can ask for it.
+const locate = document.getElementById('locate');
+if (locate && 'geolocation' in navigator) {
+  locate.hidden = false;
+  locate.addEventListener('click', () => {
+    navigator.geolocation.getCurrentPosition((pos) => {
+      document.getElementById('lat').value = pos.coords.latitude.toFixed(6);
+      document.getElementById('lon').value = pos.coords.longitude.toFixed(6);
+    }, () => {
+      locate.textContent = '現在地を取得できませんでした';
+    });
+  });
+}
+
 const el = document.getElementById('map');
 const cfg = JSON.parse(el.dataset.config);
 const maplibregl = await import(cfg.lib);
