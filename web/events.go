@@ -1,15 +1,16 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
-	"github.com/machi-opendata/portal/datasets"
 )
 
 // The events page lists the events of every published event dataset
@@ -36,10 +37,25 @@ type eventItem struct {
 	Row          int      `json:"row"`
 }
 
-// eventColumns are the standard's columns the page reads; a dataset in
-// another shape shows what it has.
-var eventColumns = struct{ name, startTime, endTime, place, address, fee, description, url string }{
-	"イベント名", "開始時間", "終了時間", "場所名称", "住所", "料金(基本)", "説明", "URL",
+// eventFields are an event record's typed fields, as the import extracts
+// them from the standard イベント一覧 columns whatever their spelling (開始日
+// or 開催開始日, era dates made ISO): the events page, the API, iCalendar
+// and schema.org all read events through them.
+type eventFields struct {
+	ID          string   `json:"id"` // the standard's NO
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	StartDate   string   `json:"start_date"`
+	EndDate     string   `json:"end_date"`
+	StartTime   string   `json:"start_time"`
+	EndTime     string   `json:"end_time"`
+	Place       string   `json:"place"`
+	Address     string   `json:"address"`
+	Lat         *float64 `json:"lat"`
+	Lon         *float64 `json:"lon"`
+	Fee         string   `json:"fee"`
+	URL         string   `json:"url"`
+	Organizer   string   `json:"organizer"`
 }
 
 // maxEvents bounds one page's events: a city holds a few hundred a month.
@@ -64,36 +80,33 @@ func (s *Server) findEvents(ctx context.Context, slug, from, to, q string) ([]ev
 		return nil, err
 	}
 	var out []eventItem
+	words := strings.Fields(catalog.Fold(q))
 	for _, d := range ds {
 		v := versions[d.ID]
 		if v == nil {
 			continue
 		}
-		start, end := timeColumns(v.Columns)
-		if start == "" {
-			continue // no dates: not a calendar
-		}
-		f := datasets.RecordFilter{Q: q, Dates: &datasets.DateFilter{Start: start, End: end, From: from, To: to},
-			OrderBy: []datasets.RecordOrder{{Column: start}}, Limit: maxEvents}
-		err := s.records.Stream(ctx, v, f, func(row int, raw []byte) error {
-			var p map[string]any
-			if err := json.Unmarshal(raw, &p); err != nil {
-				return err
+		err := s.records.EachTyped(ctx, v, func(row int, fields, props []byte) error {
+			var f eventFields
+			if err := json.Unmarshal(fields, &f); err != nil {
+				return fmt.Errorf("event record %d: %w", row, err)
 			}
-			text := func(col string) string { return strings.TrimSpace(cellText(p[col])) }
-			e := eventItem{Name: text(eventColumns.name), Start: text(start), End: text(end),
-				StartTime: text(eventColumns.startTime), EndTime: text(eventColumns.endTime),
-				Place: text(eventColumns.place), Address: text(eventColumns.address), Fee: text(eventColumns.fee),
-				Description: text(eventColumns.description), URL: text(eventColumns.url),
-				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: text("NO")}
-			for col, dst := range map[string]**float64{"緯度": &e.Lat, "経度": &e.Lon} {
-				if f, ok := p[col].(float64); ok {
-					*dst = &f
+			end := cmp.Or(f.EndDate, f.StartDate)
+			if f.StartDate == "" || to != "" && f.StartDate > to || from != "" && end < from {
+				return nil // undated, or outside the period
+			}
+			if len(words) > 0 {
+				text := catalog.Fold(string(props))
+				for _, w := range words {
+					if !strings.Contains(text, w) {
+						return nil
+					}
 				}
 			}
-			if e.Name == "" {
-				e.Name = d.TitleJA
-			}
+			e := eventItem{Name: cmp.Or(f.Name, d.TitleJA), Start: f.StartDate, End: f.EndDate,
+				StartTime: f.StartTime, EndTime: f.EndTime, Place: f.Place, Address: f.Address, Lat: f.Lat, Lon: f.Lon,
+				Fee: f.Fee, Description: f.Description, URL: f.URL,
+				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: f.ID}
 			if e.End == e.Start {
 				e.End = ""
 			}

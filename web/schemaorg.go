@@ -225,20 +225,7 @@ func (s *Server) eventsLD(ctx context.Context, v *catalog.Version, now time.Time
 	today := now.In(japan).Format(time.DateOnly)
 	var events []ldEvent
 	err := s.records.EachTyped(ctx, v, func(row int, fields, props []byte) error {
-		var f struct {
-			Name        string   `json:"name"`
-			Description string   `json:"description"`
-			StartDate   string   `json:"start_date"`
-			EndDate     string   `json:"end_date"`
-			StartTime   string   `json:"start_time"`
-			EndTime     string   `json:"end_time"`
-			Place       string   `json:"place"`
-			Address     string   `json:"address"`
-			Lat         *float64 `json:"lat"`
-			Lon         *float64 `json:"lon"`
-			URL         string   `json:"url"`
-			Organizer   string   `json:"organizer"`
-		}
+		var f eventFields
 		if err := json.Unmarshal(fields, &f); err != nil {
 			return fmt.Errorf("event record %d: %w", row, err)
 		}
