@@ -26,6 +26,14 @@ func (s *Server) routes() {
 	get(r, "/events", s.eventsPage)
 	get(r, "/events.ics", s.eventsICS)
 	get(r, "/about", s.aboutPage)
+	get(r, "/photos", s.photosPage)
+	get(r, "/photos/:id", s.photoPage)
+
+	// IIIF: Image API 3.0 level 0 and Presentation API 3.0 (iiif.go).
+	get(r, "/iiif/datasets/:id/manifest.json", s.datasetManifest)
+	get(r, "/iiif/:photo/info.json", s.iiifInfo)
+	get(r, "/iiif/:photo/manifest.json", s.photoManifest)
+	get(r, "/iiif/:photo/full/:size/:rotation/:file", s.iiifImage)
 	// The page, or DCAT by extension (.ttl, .jsonld, .rdf) or Accept.
 	get(r, "/datasets/:id", s.datasetNegotiated)
 

@@ -38,10 +38,11 @@ type Server struct {
 	assets    *assets
 	cache     *responseCache
 	downloads downloadCounter
-	ckanView  ckanCache // the catalog as the CKAN API shows it
-	api       *apiDoc   // the OpenAPI document and the API page
-	ogc       ogcState  // what the OGC API keeps of published versions
-	gis       gisState  // indexed GIS layers and vector tiles (geo_layers.go, tiles.go)
+	images    *derivatives // photo derivatives (photo_image.go)
+	ckanView  ckanCache    // the catalog as the CKAN API shows it
+	api       *apiDoc      // the OpenAPI document and the API page
+	ogc       ogcState     // what the OGC API keeps of published versions
+	gis       gisState     // indexed GIS layers and vector tiles (geo_layers.go, tiles.go)
 	engine    *gin.Engine
 	// now is the clock of what depends on the date (which events are
 	// still to come); tests fix it.
@@ -79,6 +80,7 @@ func New(store *catalog.Store, files *catalog.Files, index *search.Index, cfg Co
 		pages:   pages,
 		assets:  static,
 		cache:   newResponseCache(time.Second),
+		images:  newDerivatives(files),
 		api:     api,
 		now:     time.Now,
 	}
