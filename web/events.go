@@ -3,13 +3,13 @@ package web
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	gojson "github.com/goccy/go-json"
 	"github.com/machi-opendata/portal/catalog"
 )
 
@@ -64,7 +64,10 @@ const maxEvents = 1000
 // findEvents lists the events that meet from..to (ISO dates, inclusive)
 // and contain q, by date and time; of the event dataset slug only, unless
 // it is empty (then NotFound if there is no such event dataset).
-func (s *Server) findEvents(ctx context.Context, slug, from, to, q string) ([]eventItem, error) {
+//
+// limit bounds the answer (0: every event): a page shows a month, a
+// calendar feed holds them all.
+func (s *Server) findEvents(ctx context.Context, slug, from, to, q string, limit int) ([]eventItem, error) {
 	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
 	if err != nil {
 		return nil, err
@@ -88,7 +91,9 @@ func (s *Server) findEvents(ctx context.Context, slug, from, to, q string) ([]ev
 		}
 		err := s.records.EachTyped(ctx, v, func(row int, fields, props []byte) error {
 			var f eventFields
-			if err := json.Unmarshal(fields, &f); err != nil {
+			// goccy/go-json decodes about three times faster than
+			// encoding/json: a 10,000-event calendar feed is mostly this.
+			if err := gojson.Unmarshal(fields, &f); err != nil {
 				return fmt.Errorf("event record %d: %w", row, err)
 			}
 			end := cmp.Or(f.EndDate, f.StartDate)
@@ -118,9 +123,12 @@ func (s *Server) findEvents(ctx context.Context, slug, from, to, q string) ([]ev
 		}
 	}
 	slices.SortStableFunc(out, func(a, b eventItem) int {
-		return strings.Compare(a.Start+" "+a.StartTime, b.Start+" "+b.StartTime)
+		return cmp.Or(strings.Compare(a.Start, b.Start), strings.Compare(a.StartTime, b.StartTime))
 	})
-	return out[:min(len(out), maxEvents)], nil
+	if limit > 0 {
+		out = out[:min(len(out), limit)]
+	}
+	return out, nil
 }
 
 // calendarDay is one cell of the month's calendar.
@@ -151,7 +159,7 @@ func (s *Server) listEvents(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	evs, err := s.findEvents(c.Request.Context(), "", from, to, clipQuery(c.Query("q")))
+	evs, err := s.findEvents(c.Request.Context(), "", from, to, clipQuery(c.Query("q")), maxEvents)
 	if err != nil {
 		return err
 	}
@@ -195,7 +203,7 @@ func (s *Server) eventsPage(c *gin.Context) error {
 	}
 	q := clipQuery(c.Query("q"))
 	last := month.AddDate(0, 1, -1)
-	evs, err := s.findEvents(c.Request.Context(), "", month.Format(time.DateOnly), last.Format(time.DateOnly), q)
+	evs, err := s.findEvents(c.Request.Context(), "", month.Format(time.DateOnly), last.Format(time.DateOnly), q, maxEvents)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,7 +26,7 @@ func (s *Server) eventsICS(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	evs, err := s.findEvents(c.Request.Context(), "", from, to, clipQuery(c.Query("q")))
+	evs, err := s.findEvents(c.Request.Context(), "", from, to, clipQuery(c.Query("q")), 0)
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func (s *Server) datasetEventsICS(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	evs, err := s.findEvents(c.Request.Context(), c.Param("id"), from, to, clipQuery(c.Query("q")))
+	evs, err := s.findEvents(c.Request.Context(), c.Param("id"), from, to, clipQuery(c.Query("q")), 0)
 	if err != nil {
 		return err
 	}
@@ -134,8 +135,13 @@ func (s *Server) writeICS(c *gin.Context, name, file string, evs []eventItem) er
 	if c.Request.Method == "HEAD" {
 		return nil
 	}
-	// RFC 5545 lines end in CRLF; the library's default is the OS's.
-	return cal.SerializeTo(c.Writer, ics.WithNewLineWindows)
+	// RFC 5545 lines end in CRLF; the library's default is the OS's. It
+	// writes property by property: buffered, the socket sees large writes.
+	w := bufio.NewWriterSize(c.Writer, 64<<10)
+	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 // clock is day at the time hh:mm, if t is one.
