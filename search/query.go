@@ -292,17 +292,7 @@ func termsQuery(field string, terms []string, exact, ordered bool) boostable {
 	if exact {
 		return query.NewPhraseQuery(terms, field)
 	}
-	var parts []query.Query
-	seen := map[string]bool{}
-	for _, t := range terms {
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		tq := query.NewTermQuery(t)
-		tq.SetField(field)
-		parts = append(parts, tq)
-	}
+	parts := distinctTermQueries(field, terms)
 	if len(parts) == 1 {
 		return parts[0].(boostable)
 	}
@@ -318,6 +308,18 @@ func termsQuery(field string, terms []string, exact, ordered bool) boostable {
 
 // allTermsQuery matches documents that have every term, anywhere.
 func allTermsQuery(field string, terms []string) boostable {
+	parts := distinctTermQueries(field, terms)
+	switch len(parts) {
+	case 0:
+		return nil
+	case 1:
+		return parts[0].(boostable)
+	}
+	return query.NewConjunctionQuery(parts)
+}
+
+// distinctTermQueries is one term query in field per distinct term.
+func distinctTermQueries(field string, terms []string) []query.Query {
 	var parts []query.Query
 	seen := map[string]bool{}
 	for _, t := range terms {
@@ -329,13 +331,7 @@ func allTermsQuery(field string, terms []string) boostable {
 		tq.SetField(field)
 		parts = append(parts, tq)
 	}
-	switch len(parts) {
-	case 0:
-		return nil
-	case 1:
-		return parts[0].(boostable)
-	}
-	return query.NewConjunctionQuery(parts)
+	return parts
 }
 
 // boostable is a query whose weight can be set.
