@@ -314,16 +314,11 @@ func (s *Server) featureRow(info collectionInfo, id int, geometry, props []byte)
 }
 
 func (s *Server) ogcFeature(c *gin.Context) error {
-	html, err := ogcRequest(c)
+	html, fc, info, err := s.routeCollection(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request.Context()
-	fc, err := s.ogcCollection(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	info := fc.describe()
 	fid := c.Param("fid")
 	id, err := strconv.Atoi(fid)
 	if err != nil || id < 1 || strconv.Itoa(id) != fid {

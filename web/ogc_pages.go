@@ -172,15 +172,10 @@ func (s *Server) ogcCollectionsList(c *gin.Context) error {
 }
 
 func (s *Server) ogcCollectionShow(c *gin.Context) error {
-	html, err := ogcRequest(c)
+	html, _, info, err := s.routeCollection(c)
 	if err != nil {
 		return err
 	}
-	fc, err := s.ogcCollection(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	info := fc.describe()
 	doc := s.collectionDoc(info, html)
 	return s.ogcAnswer(c, html, mtJSON, doc, &ogcPageView{Title: info.Title, Description: info.Description,
 		Crumbs: s.ogcCrumbs(), Links: doc.Links, Collection: &doc})
@@ -189,15 +184,10 @@ func (s *Server) ogcCollectionShow(c *gin.Context) error {
 // ogcQueryables is a collection's queryables (OGC API - Features Part 3):
 // a JSON Schema of the properties that name=value filters on.
 func (s *Server) ogcQueryables(c *gin.Context) error {
-	html, err := ogcRequest(c)
+	html, _, info, err := s.routeCollection(c)
 	if err != nil {
 		return err
 	}
-	fc, err := s.ogcCollection(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	info := fc.describe()
 	path := "/collections/" + info.ID + "/queryables"
 	props := map[string]map[string]string{}
 	for _, p := range info.Properties {
@@ -226,6 +216,19 @@ func (s *Server) ogcCrumbs(more ...ogcLink) []ogcLink {
 // lang, the portal's language switch; any other parameter is refused, as
 // the standard asks of parameters a server does not know. It tells whether
 // to answer HTML.
+// routeCollection reads the request for one collection's resource: the
+// format asked for (only f and lang are accepted) and the route's
+// collection. NotFound for an unknown collection.
+func (s *Server) routeCollection(c *gin.Context) (html bool, fc featureCollection, info collectionInfo, err error) {
+	if html, err = ogcRequest(c); err != nil {
+		return false, nil, info, err
+	}
+	if fc, err = s.ogcCollection(c.Request.Context(), c.Param("id")); err != nil {
+		return false, nil, info, err
+	}
+	return html, fc, fc.describe(), nil
+}
+
 func ogcRequest(c *gin.Context) (bool, error) {
 	for k := range c.Request.URL.Query() {
 		if k != "f" && k != "lang" {
