@@ -19,22 +19,23 @@ import (
 
 // eventItem is one event as the page and /api/v1/events show it.
 type eventItem struct {
-	Name         string   `json:"name"`
-	Start        string   `json:"start_date"`
-	End          string   `json:"end_date"` // empty: the one day Start
-	StartTime    string   `json:"start_time"`
-	EndTime      string   `json:"end_time"`
-	Place        string   `json:"place"`
-	Address      string   `json:"address"`
-	Lat          *float64 `json:"lat"`
-	Lon          *float64 `json:"lon"`
-	Fee          string   `json:"fee"`
-	Description  string   `json:"description"`
-	URL          string   `json:"url"`
-	No           string   `json:"-"` // the standard's NO column: the event's number in its dataset
-	Dataset      string   `json:"dataset"`
-	DatasetTitle string   `json:"dataset_title"`
-	Row          int      `json:"row"`
+	Name         string    `json:"name"`
+	Start        string    `json:"start_date"`
+	End          string    `json:"end_date"` // empty: the one day Start
+	StartTime    string    `json:"start_time"`
+	EndTime      string    `json:"end_time"`
+	Place        string    `json:"place"`
+	Address      string    `json:"address"`
+	Lat          *float64  `json:"lat"`
+	Lon          *float64  `json:"lon"`
+	Fee          string    `json:"fee"`
+	Description  string    `json:"description"`
+	URL          string    `json:"url"`
+	No           string    `json:"-"` // the standard's NO column: the event's number in its dataset
+	Dataset      string    `json:"dataset"`
+	DatasetTitle string    `json:"dataset_title"`
+	Row          int       `json:"row"`
+	modified     time.Time // when its dataset last changed: the calendar's DTSTAMP
 }
 
 // eventFields are an event record's typed fields, as the import extracts
@@ -111,7 +112,7 @@ func (s *Server) findEvents(ctx context.Context, slug, from, to, q string, limit
 			e := eventItem{Name: cmp.Or(f.Name, d.TitleJA), Start: f.StartDate, End: f.EndDate,
 				StartTime: f.StartTime, EndTime: f.EndTime, Place: f.Place, Address: f.Address, Lat: f.Lat, Lon: f.Lon,
 				Fee: f.Fee, Description: f.Description, URL: f.URL,
-				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: f.ID}
+				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: f.ID, modified: d.Modified}
 			if e.End == e.Start {
 				e.End = ""
 			}

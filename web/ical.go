@@ -9,7 +9,6 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/gin-gonic/gin"
-	"github.com/machi-opendata/portal/catalog"
 )
 
 // Events as iCalendar (RFC 5545), for calendar apps to subscribe to:
@@ -70,14 +69,6 @@ func (s *Server) writeICS(c *gin.Context, name, file string, evs []eventItem) er
 	if u, err := url.Parse(s.cfg.BaseURL); err == nil && u.Host != "" {
 		host = u.Host
 	}
-	ds, _, _, err := s.store.FindDatasets(c.Request.Context(), catalog.Filter{Kind: catalog.KindEvent})
-	if err != nil {
-		return err
-	}
-	modified := map[string]time.Time{}
-	for _, d := range ds {
-		modified[d.Slug] = d.Modified
-	}
 	for _, e := range evs {
 		start, err := time.ParseInLocation(time.DateOnly, e.Start, japan)
 		if err != nil {
@@ -93,7 +84,7 @@ func (s *Server) writeICS(c *gin.Context, name, file string, evs []eventItem) er
 		ev := cal.AddEvent(e.Dataset + "-" + id + "@" + host)
 		// DTSTAMP: when the catalog last changed the event's dataset, so
 		// that the same data always gives the same calendar.
-		ev.SetDtStampTime(modified[e.Dataset])
+		ev.SetDtStampTime(e.modified)
 		ev.SetSummary(e.Name)
 		last := start
 		if e.End != "" {
