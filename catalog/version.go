@@ -63,6 +63,7 @@ type NewVersion struct {
 	Files   []VersionFile
 	Publish bool
 	Actor   string
+	Address string // where the upload came from, for the audit log
 	Note    string
 }
 
@@ -156,8 +157,15 @@ func (s *Store) AddVersion(ctx context.Context, nv NewVersion, fill FillFunc) (*
 	if err := updateDataset(ctx, tx, d); err != nil {
 		return nil, nil, err
 	}
+	by := Actor{Login: nv.Actor, Address: nv.Address}
+	if err := s.audit(ctx, tx, by, AuditUpload, d.Slug, uploadDetail(v)); err != nil {
+		return nil, nil, err
+	}
 	if nv.Publish {
 		if err := enqueueIndex(ctx, tx, d.Slug, timeText(now)); err != nil {
+			return nil, nil, err
+		}
+		if err := s.audit(ctx, tx, by, AuditPublish, d.Slug, fmt.Sprintf("version=%d", v.Number)); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -165,6 +173,21 @@ func (s *Store) AddVersion(ctx context.Context, nv NewVersion, fill FillFunc) (*
 		return nil, nil, fmt.Errorf("add version: %w", err)
 	}
 	return d, v, nil
+}
+
+// uploadDetail describes an upload for the audit log: the version, what
+// was read, and the files by name and checksum.
+func uploadDetail(v *Version) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "version=%d rows=%d refused=%d", v.Number, v.Rows, v.Refused)
+	for i, f := range v.Files {
+		if i == 10 { // a thousand photos need not make a thousand-line row
+			fmt.Fprintf(&b, " files+=%d", len(v.Files)-i)
+			break
+		}
+		fmt.Fprintf(&b, " file=%q sha256=%s", f.Name, f.SHA256[:min(12, len(f.SHA256))])
+	}
+	return b.String()
 }
 
 // Versions lists a dataset's versions, newest first, with their files. An

@@ -90,7 +90,7 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 		files[i] = u.VersionFile
 	}
 	res := &ImportResult{Encoding: plan.encoding()}
-	d, v, err := im.Store.AddVersion(ctx, catalog.NewVersion{Meta: meta, Files: files, Publish: req.Publish, Actor: req.Actor},
+	d, v, err := im.Store.AddVersion(ctx, catalog.NewVersion{Meta: meta, Files: files, Publish: req.Publish, Actor: req.Actor, Address: req.Address},
 		func(ctx context.Context, tx *sql.Tx, versionID int64) (catalog.VersionStats, error) {
 			w, err := newRecordWriter(ctx, tx, versionID)
 			if err != nil {
@@ -109,7 +109,7 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 	failed = false
 	if len(pii) > 0 && req.Publish {
 		// The version is stored: a failure to audit is reported, not undone.
-		if err := im.Store.Audit(ctx, catalog.Actor{Login: req.Actor}, catalog.AuditPIIOverride, d.Slug,
+		if err := im.Store.Audit(ctx, catalog.Actor{Login: req.Actor, Address: req.Address}, catalog.AuditPIIOverride, d.Slug,
 			fmt.Sprintf("version=%d findings=%d reason=%s", v.Number, len(pii), override)); err != nil {
 			res.Problems = append(res.Problems, Problem{File: ups[0].Name, Severity: SeverityWarning,
 				Reason: "the override could not be written to the audit log: " + catalog.MessageOf(err)})

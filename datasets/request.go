@@ -24,9 +24,15 @@ type ImportRequest struct {
 	Files   []File
 	Publish bool   // publish the new version at once (otherwise it stays a draft)
 	Actor   string // who imports, for the audit trail
+	Address string // where from, for the audit trail
 	// Override is the written reason to publish despite the personal-
 	// information guard's findings; empty, findings refuse a publish.
 	Override string
+	// CRS is the coordinate system a GIS layer's coordinates are in, as
+	// declared on upload ("EPSG:6677", "6677", "CRS84"; see geo.ParseCRS).
+	// Empty: a Shapefile's .prj says, and GeoJSON and CSV coordinates are
+	// WGS 84 (JGD2011) degrees. Plane coordinates in a CSV need it.
+	CRS string
 }
 
 // ImportResult reports what an import stored and what it found wrong.

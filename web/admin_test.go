@@ -388,7 +388,8 @@ func TestAdminUsersAndAuditCSV(t *testing.T) {
 		t.Fatalf("csv rows %d: %v", len(rows), err)
 	}
 	for _, r := range rows[1:] {
-		if r[3] != "127.0.0.1" && r[2] != "test" {
+		setup := r[2] == "" && strings.HasPrefix(r[4], "dataset.") // the fixture's imports, not over HTTP
+		if r[3] != "127.0.0.1" && r[2] != "test" && !setup {
 			t.Errorf("row without the client address: %v", r)
 		}
 	}
