@@ -38,26 +38,20 @@ func (im *Importer) Publish(ctx context.Context, req PublishRequest) (*Publicati
 	}
 	pub := catalog.Publication{Slug: d.Slug, Number: v.Number, By: req.By}
 	if v.Published == nil {
-		ups := make([]upload, len(v.Files))
-		for i, f := range v.Files {
-			ups[i] = upload{VersionFile: f, ext: strings.ToLower(path.Ext(f.Name))}
-		}
-		plan, err := im.plan(ImportRequest{Slug: d.Slug, Kind: d.Kind, Department: d.Department}, ups)
+		rv, err := im.Review(d, v)
 		if err != nil {
 			return nil, err
 		}
-		pii, err := im.scanPII(plan)
-		if err != nil {
-			return nil, err
-		}
-		override := strings.TrimSpace(req.Override)
-		if len(pii) > 0 {
+		if len(rv.PII) > 0 {
+			override := strings.TrimSpace(req.Override)
 			if override == "" {
-				return nil, piiRefusal(pii)
+				return nil, piiRefusal(rv.PII)
 			}
-			pub.Detail = fmt.Sprintf("pii_findings=%d override=%s", len(pii), override)
+			pub.Detail = fmt.Sprintf("pii_findings=%d override=%s", len(rv.PII), override)
 		}
-		pub.Standard, pub.Tags = standardOf(plan)
+		if rv.Mapping != nil && rv.Mapping.Standard != nil {
+			pub.Standard, pub.Tags = rv.Mapping.Standard.Name, rv.Mapping.Tags()
+		}
 	}
 	d, v, err = im.Store.PublishVersion(ctx, pub)
 	if err != nil {
@@ -92,11 +86,56 @@ type Publication struct {
 	Warnings []string
 }
 
-// standardOf is the standard dataset a plan's file conforms to and its tags.
-func standardOf(p importPlan) (string, []string) {
-	cp, ok := p.(*csvPlan)
-	if !ok || cp.mapping == nil || cp.mapping.Standard == nil {
-		return "", nil
+// Review is what the checks before a publish find in a stored version:
+// the personal-information guard's findings and how the file matches its
+// kind's standard columns.
+type Review struct {
+	PII []PIIFinding
+	// Mapping is the file's columns matched to the kind's standard; nil
+	// when the kind has none or the file is not a table.
+	Mapping *Mapping
+	// Fields lists the standard's fields with the column found for each
+	// ("" when the file lacks it), for the validation report.
+	Fields []FieldMatch
+}
+
+// FieldMatch is one standard field and the file's column for it.
+type FieldMatch struct {
+	Name     string // the standard's column name
+	Required bool
+	Column   string // the file's column, "" when missing
+}
+
+// Review reads a stored version's files again, as kept, and runs the
+// checks a publish needs. Errors: Invalid when the files cannot be read
+// any more (a rule that has become stricter), otherwise internal.
+func (im *Importer) Review(d *catalog.Dataset, v *catalog.Version) (*Review, error) {
+	ups := make([]upload, len(v.Files))
+	for i, f := range v.Files {
+		ups[i] = upload{VersionFile: f, ext: strings.ToLower(path.Ext(f.Name))}
 	}
-	return cp.mapping.Standard.Name, cp.mapping.Tags()
+	plan, err := im.plan(ImportRequest{Slug: d.Slug, Kind: d.Kind, Department: d.Department}, ups)
+	if err != nil {
+		return nil, err
+	}
+	rv := &Review{}
+	if rv.PII, err = im.scanPII(plan); err != nil {
+		return nil, err
+	}
+	cp, ok := plan.(*csvPlan)
+	if !ok || cp.mapping == nil || cp.mapping.Standard == nil {
+		return rv, nil
+	}
+	rv.Mapping = cp.mapping
+	for _, f := range cp.mapping.Standard.Fields {
+		fm := FieldMatch{Name: f.Key, Required: f.Required}
+		if len(f.Names) > 0 {
+			fm.Name = f.Names[0]
+		}
+		if i, ok := cp.mapping.Index[f.Key]; ok && i < len(cp.header) {
+			fm.Column = cp.header[i]
+		}
+		rv.Fields = append(rv.Fields, fm)
+	}
+	return rv, nil
 }

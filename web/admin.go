@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/datasets"
 )
 
 // adminView is what every admin page shows around its content.
@@ -150,6 +151,14 @@ type adminDatasetView struct {
 	Dataset  *catalog.Dataset
 	Versions []*catalog.Version
 	CanEdit  bool
+	Done     string // what the action before the redirect did
+}
+
+// doneMessages are what an action that redirects to the dataset says.
+var doneMessages = map[string]string{
+	"published": "公開しました。市民向けのページに表示されています。",
+	"withdrawn": "公開を停止しました。版は残っています。",
+	"saved":     "説明を保存しました。",
 }
 
 // adminDataset shows one dataset with every version, drafts included, to
@@ -164,7 +173,7 @@ func (s *Server) adminDataset(c *gin.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, "admin_dataset.html", adminDatasetView{adminView: s.adminBase(c, d.TitleJA),
-		Dataset: d, Versions: vs, CanEdit: userFrom(c).CanEdit(d.Department)})
+		Dataset: d, Versions: vs, CanEdit: userFrom(c).CanEdit(d.Department), Done: doneMessages[c.Query("done")]})
 }
 
 // me answers who a token or session acts for: scripts check their token
@@ -198,4 +207,19 @@ func statusLabel(st string) string {
 		return "公開停止"
 	}
 	return st
+}
+
+// piiLabel says in plain words why the guard flagged something.
+func piiLabel(rule string) string {
+	switch rule {
+	case datasets.PIIMyNumber:
+		return "マイナンバー（個人番号）の形の数字"
+	case datasets.PIIEmail:
+		return "メールアドレス"
+	case datasets.PIIPhone:
+		return "個人の電話番号"
+	case datasets.PIIColumn:
+		return "個人情報を表す列の名前"
+	}
+	return rule
 }

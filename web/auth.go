@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -135,12 +136,47 @@ func checkCSRF(c *gin.Context, p *principal) error {
 	}
 	got := c.GetHeader(csrfHeader)
 	if got == "" {
+		if err := parseForm(c.Request); err != nil {
+			return err
+		}
 		got = c.PostForm(csrfField)
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(p.csrf)) != 1 {
 		return catalog.Errorf(catalog.Forbidden, "フォームの有効期限が切れました。ページを読み込み直してください")
 	}
 	return nil
+}
+
+// formMemory is how much of a multipart form is kept in memory; larger
+// files go to temporary files, which the server removes after the request.
+const formMemory = 8 << 20
+
+// parseForm reads a posted form once, so that a body over the limit set by
+// limitBody is answered as too large rather than as a missing token.
+func parseForm(r *http.Request) error {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(formMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return catalog.Errorf(catalog.TooLarge, "送信された内容が大きすぎます（上限 %d MB）", tooLarge.Limit>>20)
+	case err != nil && !errors.Is(err, http.ErrNotMultipart):
+		return catalog.Errorf(catalog.Invalid, "フォームを読めませんでした")
+	}
+	return nil
+}
+
+// limitBody bounds what any write to the admin pages or the API may send:
+// an upload's files together, or a form.
+func (s *Server) limitBody(c *gin.Context) {
+	if !safeMethod(c.Request.Method) && c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploadLimit())
+	}
+	c.Next()
 }
 
 // requireUser is the one authorization middleware of the admin pages

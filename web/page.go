@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
@@ -16,12 +17,15 @@ var templateFS embed.FS
 
 func parseTemplates(a *assets) (*template.Template, error) {
 	return template.New("").Funcs(template.FuncMap{
-		"asset":       a.path,
-		"kindLabel":   kindLabel,
-		"cell":        cellText,
-		"size":        humanSize,
-		"roleLabel":   roleLabel,
-		"statusLabel": statusLabel,
+		"asset":         a.path,
+		"kindLabel":     kindLabel,
+		"cell":          cellText,
+		"size":          humanSize,
+		"roleLabel":     roleLabel,
+		"statusLabel":   statusLabel,
+		"piiLabel":      piiLabel,
+		"encodingLabel": encodingLabel,
+		"has":           slices.Contains[[]string],
 	}).ParseFS(templateFS, "templates/*.html")
 }
 

@@ -94,7 +94,7 @@ func (s *Server) routes() {
 
 	// The API for scripts with a personal token (or a session and its CSRF
 	// token). Every API write goes in this group, behind requireUser.
-	apiAuth := r.Group("/api/v1", s.requireUser(false))
+	apiAuth := r.Group("/api/v1", s.limitBody, s.requireUser(false))
 	get(apiAuth, "/me", s.me)
 
 	// Admin pages: only the login form is open; everything else under
@@ -103,11 +103,23 @@ func (s *Server) routes() {
 	// (datasetFor). TestAdminRoutesRefuseStrangers enumerates them.
 	get(r, "/admin/login", s.loginPage)
 	r.POST("/admin/login", s.wrap(s.login))
-	admin := r.Group("/admin", s.requireUser(true))
+	admin := r.Group("/admin", s.limitBody, s.requireUser(true))
 	get(admin, "", s.dashboard)
 	admin.POST("/logout", s.wrap(s.logout))
 	admin.POST("/logout-all", s.wrap(s.logoutEverywhere))
 	get(admin, "/datasets/:id", s.adminDataset)
+	// The upload flow (admin_upload.go, admin_version.go, admin_metadata.go):
+	// upload as a draft, read its report, publish; versions, diffs, edits.
+	get(admin, "/upload", s.uploadPage)
+	admin.POST("/upload", s.wrap(s.upload))
+	get(admin, "/datasets/:id/versions/:n", s.adminVersion)
+	get(admin, "/datasets/:id/versions/:n/original", s.adminOriginal)
+	get(admin, "/datasets/:id/versions/:n/data.geojson", s.adminVersionGeoJSON)
+	admin.POST("/datasets/:id/versions/:n/publish", s.wrap(s.publishVersion))
+	admin.POST("/datasets/:id/withdraw", s.wrap(s.withdraw))
+	get(admin, "/datasets/:id/edit", s.metadataPage)
+	admin.POST("/datasets/:id/edit", s.wrap(s.saveMetadata))
+	get(admin, "/datasets/:id/diff", s.diffPage)
 	get(admin, "/tokens", s.tokensPage)
 	admin.POST("/tokens", s.wrap(s.createToken))
 	admin.POST("/tokens/:tid/revoke", s.wrap(s.revokeToken))

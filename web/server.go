@@ -24,6 +24,11 @@ type Config struct {
 	BaseURL string  // public URL without trailing slash, used in absolute links
 	City    City    // the municipality that publishes the catalog
 	BaseMap BaseMap // the map page's background; zero: DefaultBaseMap
+	// Importer takes the admin pages' uploads. It is shared with the rest
+	// of the process (the demo loader) so that one place tracks the files
+	// of imports in flight; nil: one over the store and files, 100 MB per
+	// file.
+	Importer *datasets.Importer
 }
 
 // Server holds the portal's HTTP side.
@@ -41,8 +46,9 @@ type Server struct {
 	images    *derivatives // photo derivatives (photo_image.go)
 	ckanView  ckanCache    // the catalog as the CKAN API shows it
 	api       *apiDoc      // the OpenAPI document and the API page
-	ogc       ogcState     // what the OGC API keeps of published versions
-	gis       gisState     // indexed GIS layers and vector tiles (geo_layers.go, tiles.go)
+	importer  *datasets.Importer
+	ogc       ogcState // what the OGC API keeps of published versions
+	gis       gisState // indexed GIS layers and vector tiles (geo_layers.go, tiles.go)
 	engine    *gin.Engine
 	// now is the clock of what depends on the date (which events are
 	// still to come); tests fix it.
@@ -83,6 +89,10 @@ func New(store *catalog.Store, files *catalog.Files, index *search.Index, cfg Co
 		images:  newDerivatives(files),
 		api:     api,
 		now:     time.Now,
+	}
+	s.importer = cfg.Importer
+	if s.importer == nil {
+		s.importer = &datasets.Importer{Store: store, Files: files, MaxUpload: 100 << 20}
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s.engine = gin.New()
