@@ -22,7 +22,11 @@ func (s *Store) PutDepartment(ctx context.Context, d Department) error {
 	if d.Code == "" || d.NameJA == "" {
 		return Errorf(Invalid, "a department needs a code and a Japanese name")
 	}
-	_, err := s.DB.ExecContext(ctx, `
+	return putDepartment(ctx, s.DB, d)
+}
+
+func putDepartment(ctx context.Context, q execer, d Department) error {
+	_, err := q.ExecContext(ctx, `
 		INSERT INTO departments (code, name_ja, name_en, email, phone) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name_ja = excluded.name_ja, name_en = excluded.name_en,
 			email = excluded.email, phone = excluded.phone`,

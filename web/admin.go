@@ -52,7 +52,11 @@ func (s *Server) loginPage(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, "/admin")
 		return nil
 	}
-	return s.render(c, http.StatusOK, "admin_login.html", loginView{adminView: adminView{Title: "ログイン"}, Next: safeNext(c.Query("next"))})
+	v := loginView{adminView: adminView{Title: "ログイン"}, Next: safeNext(c.Query("next"))}
+	if c.Query("changed") != "" {
+		v.Message = "パスワードを変更しました。新しいパスワードでログインしてください。"
+	}
+	return s.render(c, http.StatusOK, "admin_login.html", v)
 }
 
 // sameOrigin tells whether a form post comes from this site. The login

@@ -140,7 +140,7 @@ func protectedRoutes(t *testing.T, ts *testServer, slug string) []adminRoute {
 		}
 		out = append(out, adminRoute{method: r.Method, path: fill.Replace(r.Path), api: api,
 			perDataset: strings.Contains(r.Path, ":id"),
-			adminOnly:  strings.HasPrefix(r.Path, "/admin/users") || strings.HasPrefix(r.Path, "/admin/audit")})
+			adminOnly:  strings.HasPrefix(r.Path, "/admin/users") || strings.HasPrefix(r.Path, "/admin/audit") || strings.HasPrefix(r.Path, "/admin/departments")})
 	}
 	if len(out) < 10 {
 		t.Fatalf("only %d protected routes found", len(out))

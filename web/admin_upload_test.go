@@ -294,3 +294,81 @@ func TestAdminMetadataEdit(t *testing.T) {
 		t.Fatalf("empty title: %d", res.StatusCode)
 	}
 }
+
+func TestAdminPasswordChangeAndReset(t *testing.T) {
+	ts := adminServer(t)
+	b := newBrowser(t, ts)
+	b.login(t, "bousai-editor")
+	other := newBrowser(t, ts)
+	other.login(t, "bousai-editor")
+	const next = "多摩川の土手を歩く朝の光"
+	res := b.post(t, "/admin/password", url.Values{"current_password": {"wrong password!!"}, "new_password": {next}, "confirm_password": {next}})
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("wrong current password: %d", res.StatusCode)
+	}
+	res = b.post(t, "/admin/password", url.Values{"current_password": {adminPassword}, "new_password": {"password1234"}, "confirm_password": {"password1234"}})
+	if res.StatusCode != http.StatusBadRequest || b.doc(t, res).Find("#password-error").Length() != 1 {
+		t.Fatalf("weak password: %d", res.StatusCode)
+	}
+	res = b.post(t, "/admin/password", url.Values{"current_password": {adminPassword}, "new_password": {next}, "confirm_password": {next}})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/admin/login") {
+		t.Fatalf("change: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	// Every session of the user ended, the other browser's too.
+	if res := other.send(t, http.MethodGet, "/admin", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("other session after the change: %d", res.StatusCode)
+	}
+	if res := b.send(t, http.MethodPost, "/admin/login", url.Values{"login": {"bousai-editor"}, "password": {next}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login with the new password: %d", res.StatusCode)
+	}
+	// An admin resets it; the editor is logged out and the reset audited.
+	adm := newBrowser(t, ts)
+	adm.login(t, "admin")
+	u := userByLogin(t, ts, "bousai-editor")
+	if res := adm.post(t, "/admin/users/"+itoa(u.ID)+"/password", url.Values{"password": {adminPassword}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset: %d", res.StatusCode)
+	}
+	if res := b.send(t, http.MethodGet, "/admin", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("session after the reset: %d", res.StatusCode)
+	}
+	for _, action := range []string{catalog.AuditPasswordChange, catalog.AuditPasswordReset} {
+		if es, _, _ := ts.store.AuditLog(context.Background(), catalog.AuditFilter{Action: action}); len(es) != 1 {
+			t.Errorf("%s audited %d times", action, len(es))
+		}
+	}
+}
+
+func userByLogin(t *testing.T, ts *testServer, login string) *catalog.User {
+	t.Helper()
+	us, err := ts.store.Users(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range us {
+		if u.Login == login {
+			return u
+		}
+	}
+	t.Fatalf("no user %s", login)
+	return nil
+}
+
+func TestAdminDepartments(t *testing.T) {
+	ts := adminServer(t)
+	adm := newBrowser(t, ts)
+	adm.login(t, "admin")
+	if res := adm.post(t, "/admin/departments", url.Values{"code": {"toshi"}, "name_ja": {"都市計画課"}, "name_en": {"City Planning"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d", res.StatusCode)
+	}
+	d, err := ts.store.Department(context.Background(), "toshi")
+	if err != nil || d.NameEN != "City Planning" {
+		t.Fatalf("saved: %+v %v", d, err)
+	}
+	res := adm.post(t, "/admin/departments", url.Values{"code": {"../Toshi"}, "name_ja": {"x"}})
+	if res.StatusCode != http.StatusBadRequest || adm.doc(t, res).Find("#department-error").Length() != 1 {
+		t.Fatalf("bad code: %d", res.StatusCode)
+	}
+	if es, _, _ := ts.store.AuditLog(context.Background(), catalog.AuditFilter{Action: catalog.AuditDepartmentSave}); len(es) != 1 {
+		t.Fatalf("department audited %d times", len(es))
+	}
+}

@@ -120,6 +120,8 @@ func (s *Server) routes() {
 	get(admin, "/datasets/:id/edit", s.metadataPage)
 	admin.POST("/datasets/:id/edit", s.wrap(s.saveMetadata))
 	get(admin, "/datasets/:id/diff", s.diffPage)
+	get(admin, "/password", s.passwordPage)
+	admin.POST("/password", s.wrap(s.changePassword))
 	get(admin, "/tokens", s.tokensPage)
 	admin.POST("/tokens", s.wrap(s.createToken))
 	admin.POST("/tokens/:tid/revoke", s.wrap(s.revokeToken))
@@ -129,6 +131,9 @@ func (s *Server) routes() {
 	admins.POST("/users/:uid/role", s.wrap(s.setUserRole))
 	admins.POST("/users/:uid/disable", s.wrap(s.setUserDisabled(true)))
 	admins.POST("/users/:uid/enable", s.wrap(s.setUserDisabled(false)))
+	admins.POST("/users/:uid/password", s.wrap(s.resetPassword))
+	get(admins, "/departments", s.departmentsPage)
+	admins.POST("/departments", s.wrap(s.saveDepartment))
 	get(admins, "/audit", s.auditPage)
 	get(admins, "/audit.csv", s.auditCSV)
 }
