@@ -44,7 +44,7 @@ func TestClerkFlowInBrowser(t *testing.T) {
 		}
 		Steps struct {
 			Summary, Done, PublicTitle, Removed, RestoreLabel, Current string
-			PreviewRows, RecordsV1, RecordsV2, RecordsRestored      int
+			PreviewRows, RecordsV1, RecordsV2, RecordsRestored         int
 		}
 	}
 	if err := json.Unmarshal(out, &rep); err != nil {
