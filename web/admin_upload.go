@@ -178,3 +178,40 @@ func statusOf(err error) int {
 	}
 	return errorStatus[e.Kind]
 }
+
+// apiUpload is the scripted upload: a personal API token (or a session
+// with its CSRF header) posts files as multipart/form-data to
+// /api/v1/datasets/{id}/versions. A new id creates the dataset (kind and
+// title from the form); an existing one gets a new version. publish=true
+// publishes at once, through the same guard as the pages; only an admin's
+// override passes it.
+func (s *Server) apiUpload(c *gin.Context) error {
+	ctx := c.Request.Context()
+	slug := c.Param("id")
+	form := uploadForm{Kind: c.PostForm("kind"), Department: c.PostForm("department"), Title: strings.TrimSpace(c.PostForm("title"))}
+	switch _, err := s.store.DatasetBySlug(ctx, slug); {
+	case err == nil:
+		form.Dataset = slug
+	case catalog.KindOf(err) == catalog.NotFound:
+		form.Slug = slug
+	default:
+		return err
+	}
+	req, err := s.uploadRequest(c, form)
+	defer closeFiles(req.Files)
+	if err != nil {
+		return err
+	}
+	req.Publish = c.PostForm("publish") == "true"
+	req.Override = strings.TrimSpace(c.PostForm("override"))
+	if req.Override != "" && userFrom(c).Role != catalog.RoleAdmin {
+		return catalog.Errorf(catalog.Forbidden, "only an admin may publish despite the personal-information guard")
+	}
+	res, err := s.importer.Import(ctx, req)
+	if err != nil {
+		return err
+	}
+	c.Header("Location", "/api/v1/datasets/"+res.Slug+"/versions/"+strconv.Itoa(res.Version))
+	c.JSON(http.StatusCreated, res)
+	return nil
+}

@@ -372,3 +372,71 @@ func TestAdminDepartments(t *testing.T) {
 		t.Fatalf("department audited %d times", len(es))
 	}
 }
+
+// apiUpload posts files to the scripted upload with a bearer token.
+func apiUpload(t *testing.T, ts *testServer, token, slug string, fields map[string]string, name string, data []byte) *http.Response {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile("files", name)
+	fw.Write(data)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/datasets/"+slug+"/versions", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+func TestAPIScriptedUpload(t *testing.T) {
+	ts := adminServer(t)
+	ctx := context.Background()
+	ed := userByLogin(t, ts, "bousai-editor")
+	token, _, err := ts.store.CreateToken(ctx, ed, "nightly", catalog.Actor{Login: "bousai-editor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := []byte("ID,名称\r\n1,第一倉庫\r\n2,第二倉庫\r\n")
+	if res := apiUpload(t, ts, "", "soko", map[string]string{"kind": "table"}, "soko.csv", csv); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("without a token: %d", res.StatusCode)
+	}
+	res := apiUpload(t, ts, token, "soko", map[string]string{"kind": "table", "title": "防災倉庫", "publish": "true"}, "soko.csv", csv)
+	var out struct {
+		ID      string
+		Version int
+		Rows    int
+	}
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload: %d %s", res.StatusCode, readAll(t, res.Body))
+	}
+	decode(t, res, &out)
+	if out.ID != "soko" || out.Version != 1 || out.Rows != 2 || res.Header.Get("Location") != "/api/v1/datasets/soko/versions/1" {
+		t.Fatalf("result: %+v %s", out, res.Header.Get("Location"))
+	}
+	if d, _ := ts.store.DatasetBySlug(ctx, "soko"); d.Status != catalog.StatusPublished || d.Department != "bousai" {
+		t.Fatalf("dataset: %+v", d)
+	}
+	// The token's department only; and the guard holds for scripts too.
+	if res := apiUpload(t, ts, token, "shisetsu", nil, "a.csv", csv); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("another department's dataset: %d", res.StatusCode)
+	}
+	people := []byte("氏名,電話番号\r\n山田太郎,090-1234-5678\r\n")
+	if res := apiUpload(t, ts, token, "meibo", map[string]string{"kind": "table", "publish": "true"}, "m.csv", people); res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("personal data published by a script: %d", res.StatusCode)
+	}
+	if res := apiUpload(t, ts, token, "meibo", map[string]string{"kind": "table", "publish": "true", "override": "x"}, "m.csv", people); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("override by an editor's token: %d", res.StatusCode)
+	}
+	if _, err := ts.store.DatasetBySlug(ctx, "meibo"); catalog.KindOf(err) != catalog.NotFound {
+		t.Fatalf("refused uploads left a dataset: %v", err)
+	}
+}

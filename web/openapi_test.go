@@ -88,7 +88,9 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 				t.Errorf("%s without GET", route)
 			}
 		default:
-			t.Errorf("%s: openapi.json describes reads only; document this route", route)
+			if !documented[route] {
+				t.Errorf("%s is served but not in openapi.json", route)
+			}
 		}
 	}
 	for route := range documented {

@@ -96,6 +96,7 @@ func (s *Server) routes() {
 	// token). Every API write goes in this group, behind requireUser.
 	apiAuth := r.Group("/api/v1", s.limitBody, s.requireUser(false))
 	get(apiAuth, "/me", s.me)
+	apiAuth.POST("/datasets/:id/versions", s.wrap(s.apiUpload))
 
 	// Admin pages: only the login form is open; everything else under
 	// /admin passes requireUser (session, CSRF on writes), admin-only pages
