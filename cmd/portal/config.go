@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/machi-opendata/portal/datasets"
 	"github.com/machi-opendata/portal/datasets/demo"
@@ -25,10 +26,15 @@ type Config struct {
 	// The map page's background: an XYZ raster tile URL and the HTML
 	// attribution its terms ask for. Empty: GSI's standard tiles.
 	BaseMapURL, BaseMapAttribution string
+	// Scheduled backups: every BackupEvery (0: none) into BackupDir,
+	// keeping the newest BackupKeep.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
 }
 
 func defaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./data", Demo: true, MaxUploadMB: 100,
+	return Config{Addr: "127.0.0.1:8080", Data: "./data", Demo: true, MaxUploadMB: 100, BackupKeep: 7,
 		CityName: demo.CityName, CityNameEN: demo.CityNameEN, CityCode: demo.CityCode}
 }
 
@@ -57,6 +63,23 @@ func (c *Config) envOverlay(getenv func(string) string) error {
 			*field = v
 		}
 	}
+	if v := getenv("PORTAL_BACKUP_DIR"); v != "" {
+		c.BackupDir = v
+	}
+	if v := getenv("PORTAL_BACKUP_EVERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("PORTAL_BACKUP_EVERY: %q is not a duration such as 24h", v)
+		}
+		c.BackupEvery = d
+	}
+	if v := getenv("PORTAL_BACKUP_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("PORTAL_BACKUP_KEEP: %q is not a number", v)
+		}
+		c.BackupKeep = n
+	}
 	if v := getenv("PORTAL_MAX_UPLOAD_MB"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
@@ -80,6 +103,9 @@ func (c *Config) flags(fs *flag.FlagSet, serve bool) {
 		fs.StringVar(&c.BaseMapURL, "basemap-url", c.BaseMapURL, "the map's background tiles, {z}/{x}/{y} URL template (env PORTAL_BASEMAP_URL; default GSI's standard map)")
 		fs.StringVar(&c.BaseMapAttribution, "basemap-attribution", c.BaseMapAttribution, "the attribution its terms ask for, HTML (env PORTAL_BASEMAP_ATTRIBUTION)")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in absolute links (env PORTAL_BASE_URL; default http:// and the address listened on)")
+		fs.StringVar(&c.BackupDir, "backup-dir", c.BackupDir, "folder for scheduled backups (env PORTAL_BACKUP_DIR); off unless --backup-every is set")
+		fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "take a backup this often, e.g. 24h (env PORTAL_BACKUP_EVERY; 0: never)")
+		fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "how many scheduled backups to keep (env PORTAL_BACKUP_KEEP)")
 	}
 }
 
@@ -92,6 +118,15 @@ func (c *Config) Validate() error {
 	}
 	if c.CityName == "" {
 		return fmt.Errorf("--city-name must not be empty")
+	}
+	if c.BackupEvery < 0 || (c.BackupEvery > 0 && c.BackupEvery < time.Minute) {
+		return fmt.Errorf("--backup-every %s: give 0 (no scheduled backups) or at least 1m", c.BackupEvery)
+	}
+	if c.BackupEvery > 0 && c.BackupDir == "" {
+		return fmt.Errorf("--backup-every needs --backup-dir")
+	}
+	if c.BackupKeep < 1 {
+		return fmt.Errorf("--backup-keep must be at least 1")
 	}
 	if c.CityCode != "" && !datasets.ValidLocalGovCode(c.CityCode) {
 		return fmt.Errorf("--city-code %q is not a local government code (six digits with its check digit)", c.CityCode)

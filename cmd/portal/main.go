@@ -35,6 +35,8 @@ func main() {
 const usage = `usage: portal [serve] [flags]
        portal import --data DIR --department CODE --kind KIND [--slug SLUG] [--title TITLE] FILE...
        portal reindex --data DIR
+       portal backup --data DIR OUT
+       portal restore --data DIR [--replace] ARCHIVE
        portal users add --data DIR --login NAME --role admin|editor|viewer [--department CODE] < password
        portal help | portal COMMAND -h`
 
@@ -52,6 +54,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		sub = importFiles
 	case "reindex":
 		sub = reindex
+	case "backup":
+		sub = backup
+	case "restore":
+		sub = restore
 	case "users":
 		sub = func(ctx context.Context, cfg Config, args []string, stderr io.Writer) error {
 			return users(ctx, cfg, args, stdin, stderr)
@@ -183,6 +189,14 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	bg.Add(2)
 	go func() { defer bg.Done(); srv.Run(bgCtx) }()
 	go func() { defer bg.Done(); syncLoop(bgCtx, syncer, log) }()
+	if cfg.BackupEvery > 0 {
+		if err := os.MkdirAll(cfg.BackupDir, 0o755); err != nil {
+			stopBackground()
+			return err
+		}
+		bg.Add(1)
+		go func() { defer bg.Done(); backupLoop(bgCtx, a, cfg, log) }()
+	}
 	// Stop the background work last, after the requests in flight, so that
 	// their download counts are written too; and before the index closes.
 	defer func() { stopBackground(); bg.Wait() }()
