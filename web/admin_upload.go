@@ -85,7 +85,9 @@ func (s *Server) upload(c *gin.Context) error {
 	defer closeFiles(req.Files)
 	if err == nil {
 		var res *datasets.ImportResult
-		if res, err = s.importer.Import(c.Request.Context(), req); err == nil {
+		res, err = s.importer.Import(c.Request.Context(), req)
+		s.countUpload(err)
+		if err == nil {
 			c.Redirect(http.StatusSeeOther, "/admin/datasets/"+res.Slug+"/versions/"+strconv.Itoa(res.Version))
 			return nil
 		}
@@ -208,10 +210,21 @@ func (s *Server) apiUpload(c *gin.Context) error {
 		return catalog.Errorf(catalog.Forbidden, "only an admin may publish despite the personal-information guard")
 	}
 	res, err := s.importer.Import(ctx, req)
+	s.countUpload(err)
 	if err != nil {
 		return err
 	}
 	c.Header("Location", "/api/v1/datasets/"+res.Slug+"/versions/"+strconv.Itoa(res.Version))
 	c.JSON(http.StatusCreated, res)
 	return nil
+}
+
+// countUpload counts an upload's outcome for /metrics: stored, or the kind
+// of error that refused it.
+func (s *Server) countUpload(err error) {
+	outcome := "stored"
+	if err != nil {
+		outcome = errorCode[catalog.KindOf(err)]
+	}
+	s.metrics.uploads.WithLabelValues(outcome).Inc()
 }

@@ -14,11 +14,28 @@ import (
 	"github.com/machi-opendata/portal/search"
 )
 
+// healthz checks what serving needs: the database answers a query, and
+// the search index (when there is one) answers; it reports the index's lag
+// too. A failing check answers 503, for a load balancer or systemd to act.
 func (s *Server) healthz(c *gin.Context) error {
-	if err := s.store.DB.PingContext(c.Request.Context()); err != nil {
-		return err
+	ctx := c.Request.Context()
+	out := gin.H{"status": "ok", "database": "ok", "search": "none"}
+	status := http.StatusOK
+	if lag, err := s.indexLag(ctx); err != nil {
+		s.log.Error("healthz: database", append(logAttrs(c), "err", err)...)
+		out["status"], out["database"], status = "unavailable", "failing", http.StatusServiceUnavailable
+	} else {
+		out["index_lag"] = lag
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	if s.search != nil {
+		out["search"] = "ok"
+		if _, err := s.search.Count(); err != nil {
+			s.log.Error("healthz: search index", append(logAttrs(c), "err", err)...)
+			out["status"], out["search"], status = "unavailable", "failing", http.StatusServiceUnavailable
+		}
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(status, out)
 	return nil
 }
 

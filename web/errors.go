@@ -62,7 +62,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if clientGone(c, err) {
 		// Not the server's failure: the client hung up (or the server is
 		// shutting down) while we worked for it.
-		s.log.Debug("request canceled", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		s.log.Debug("request canceled", append(logAttrs(c), "err", err)...)
 		if c.Writer.Written() {
 			panic(http.ErrAbortHandler)
 		}
@@ -72,7 +72,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	kind := catalog.KindOf(err)
 	status := errorStatus[kind]
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+		s.log.Error("request failed", append(logAttrs(c), "err", err)...)
 	}
 	if c.Writer.Written() {
 		panic(http.ErrAbortHandler)

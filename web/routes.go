@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	get := func(g gin.IRoutes, path string, h handler) { g.Match(getHead, path, s.wrap(h)) }
 	r.NoRoute(s.notFound)
 	get(r, "/healthz", s.healthz)
+	r.GET("/metrics", s.metricsHandler())
 	get(r, "/static/:name", s.static)
 
 	// Citizens' pages.

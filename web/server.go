@@ -47,6 +47,7 @@ type Server struct {
 	ckanView  ckanCache    // the catalog as the CKAN API shows it
 	api       *apiDoc      // the OpenAPI document and the API page
 	importer  *datasets.Importer
+	metrics   *promMetrics
 	ogc       ogcState // what the OGC API keeps of published versions
 	gis       gisState // indexed GIS layers and vector tiles (geo_layers.go, tiles.go)
 	engine    *gin.Engine
@@ -96,7 +97,8 @@ func New(store *catalog.Store, files *catalog.Files, index *search.Index, cfg Co
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s.engine = gin.New()
-	s.engine.Use(s.recovery, s.accessLog, securityHeaders)
+	s.metrics = s.newMetrics()
+	s.engine.Use(requestID, s.recovery, s.accessLog, s.measure, securityHeaders)
 	s.routes()
 	return s, nil
 }
@@ -126,8 +128,7 @@ func (s *Server) accessLog(c *gin.Context) {
 	status := c.Writer.Status()
 	level := logLevel(status) - 4
 	if ctx := c.Request.Context(); s.log.Enabled(ctx, level) {
-		s.log.Log(ctx, level, "request", "method", c.Request.Method,
-			"path", c.Request.URL.Path, "status", status, "ms", time.Since(start).Milliseconds())
+		s.log.Log(ctx, level, "request", append(logAttrs(c), "status", status, "ms", time.Since(start).Milliseconds())...)
 	}
 }
 

@@ -151,7 +151,7 @@ func decode(t *testing.T, res *http.Response, into any) {
 func TestHealthz(t *testing.T) {
 	ts := newTestServer(t)
 	res := ts.get(t, "/healthz")
-	var body map[string]string
+	var body map[string]any
 	decode(t, res, &body)
 	if res.StatusCode != 200 || body["status"] != "ok" {
 		t.Errorf("%d %v", res.StatusCode, body)

@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -31,10 +33,13 @@ type Config struct {
 	BackupDir   string
 	BackupEvery time.Duration
 	BackupKeep  int
+	// LogFormat is text (default, for a terminal) or json (for a log
+	// collector); LogLevel debug shows every request.
+	LogFormat, LogLevel string
 }
 
 func defaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./data", Demo: true, MaxUploadMB: 100, BackupKeep: 7,
+	return Config{Addr: "127.0.0.1:8080", Data: "./data", Demo: true, MaxUploadMB: 100, BackupKeep: 7, LogFormat: "text", LogLevel: "info",
 		CityName: demo.CityName, CityNameEN: demo.CityNameEN, CityCode: demo.CityCode}
 }
 
@@ -57,6 +62,7 @@ func (c *Config) envOverlay(getenv func(string) string) error {
 		c.BaseURL = v
 	}
 	for name, field := range map[string]*string{"PORTAL_CITY_NAME": &c.CityName,
+		"PORTAL_LOG_FORMAT": &c.LogFormat, "PORTAL_LOG_LEVEL": &c.LogLevel,
 		"PORTAL_CITY_NAME_EN": &c.CityNameEN, "PORTAL_CITY_CODE": &c.CityCode,
 		"PORTAL_BASEMAP_URL": &c.BaseMapURL, "PORTAL_BASEMAP_ATTRIBUTION": &c.BaseMapAttribution} {
 		if v := getenv(name); v != "" {
@@ -103,6 +109,8 @@ func (c *Config) flags(fs *flag.FlagSet, serve bool) {
 		fs.StringVar(&c.BaseMapURL, "basemap-url", c.BaseMapURL, "the map's background tiles, {z}/{x}/{y} URL template (env PORTAL_BASEMAP_URL; default GSI's standard map)")
 		fs.StringVar(&c.BaseMapAttribution, "basemap-attribution", c.BaseMapAttribution, "the attribution its terms ask for, HTML (env PORTAL_BASEMAP_ATTRIBUTION)")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in absolute links (env PORTAL_BASE_URL; default http:// and the address listened on)")
+		fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (env PORTAL_LOG_FORMAT)")
+		fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug (every request), info, warn or error (env PORTAL_LOG_LEVEL)")
 		fs.StringVar(&c.BackupDir, "backup-dir", c.BackupDir, "folder for scheduled backups (env PORTAL_BACKUP_DIR); off unless --backup-every is set")
 		fs.DurationVar(&c.BackupEvery, "backup-every", c.BackupEvery, "take a backup this often, e.g. 24h (env PORTAL_BACKUP_EVERY; 0: never)")
 		fs.IntVar(&c.BackupKeep, "backup-keep", c.BackupKeep, "how many scheduled backups to keep (env PORTAL_BACKUP_KEEP)")
@@ -125,6 +133,13 @@ func (c *Config) Validate() error {
 	if c.BackupEvery > 0 && c.BackupDir == "" {
 		return fmt.Errorf("--backup-every needs --backup-dir")
 	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format %q: give text or json", c.LogFormat)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("--log-level %q: give debug, info, warn or error", c.LogLevel)
+	}
 	if c.BackupKeep < 1 {
 		return fmt.Errorf("--backup-keep must be at least 1")
 	}
@@ -141,4 +156,15 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--max-upload-mb must be positive")
 	}
 	return nil
+}
+
+// logger is the server's log, in the configured format and level.
+func (c Config) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(c.LogLevel)) // checked by Validate
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }

@@ -148,7 +148,7 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = baseURL(ln.Addr())
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := cfg.logger(stderr)
 	a, err := openApp(ctx, cfg)
 	if err != nil {
 		return err
