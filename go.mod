@@ -18,6 +18,7 @@ require (
 	github.com/paulmach/orb v0.11.1
 	github.com/pb33f/libopenapi v0.38.3
 	github.com/pb33f/libopenapi-validator v0.13.13
+	github.com/pelletier/go-toml/v2 v2.2.2
 	github.com/peterstace/simplefeatures v0.59.0
 	github.com/piprate/json-gold v0.7.0
 	github.com/prometheus/client_golang v1.22.0
@@ -79,7 +80,6 @@ require (
 	github.com/paulmach/protoscan v0.2.1 // indirect
 	github.com/pb33f/jsonpath v0.8.2 // indirect
 	github.com/pb33f/ordered-map/v2 v2.3.1 // indirect
-	github.com/pelletier/go-toml/v2 v2.2.2 // indirect
 	github.com/pquerna/cachecontrol v0.0.0-20180517163645-1555304b9b35 // indirect
 	github.com/prometheus/client_model v0.6.1 // indirect
 	github.com/prometheus/common v0.62.0 // indirect

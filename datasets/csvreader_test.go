@@ -591,6 +591,13 @@ func FuzzCSVReader(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	// The real municipal files, in their real encodings and dialects.
+	real, _ := filepath.Glob(filepath.Join("..", "..", "shared", "data", "real-csv", "*.csv"))
+	for _, name := range real {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := NewCSVReader("f.csv", bytes.NewReader(data), CSVOptions{MaxFieldBytes: 64})
 		if err != nil {

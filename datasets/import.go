@@ -23,6 +23,10 @@ type Importer struct {
 	Store     *catalog.Store
 	Files     *catalog.Files
 	MaxUpload int64 // bytes per file; 0 means no limit
+	// MaxUnzipped bounds what a zipped Shapefile may uncompress to (it is
+	// read into memory); 0 means geo's default, 512 MiB. A zip bomb is
+	// refused as it inflates, whatever its directory claims.
+	MaxUnzipped int64
 	// Indexed, when set, is called after a publish so that the search index
 	// has the new version when Import returns. Its failure loses nothing:
 	// the catalog's outbox keeps the work for the next sync.
@@ -90,7 +94,12 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 		files[i] = u.VersionFile
 	}
 	res := &ImportResult{Encoding: plan.encoding()}
-	d, v, err := im.Store.AddVersion(ctx, catalog.NewVersion{Meta: meta, Files: files, Publish: req.Publish, Actor: req.Actor, Address: req.Address},
+	var src *catalog.LayerSource
+	if ls, ok := plan.(layerSourcer); ok {
+		src = ls.layerSource()
+	}
+	d, v, err := im.Store.AddVersion(ctx, catalog.NewVersion{Meta: meta, Files: files, Publish: req.Publish, Actor: req.Actor, Address: req.Address,
+		Note: sourceNote(src)},
 		func(ctx context.Context, tx *sql.Tx, versionID int64) (catalog.VersionStats, error) {
 			w, err := newRecordWriter(ctx, tx, versionID)
 			if err != nil {
@@ -101,7 +110,14 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 				w.Abandon()
 				return st, err
 			}
-			return st, w.Close()
+			if err := w.Close(); err != nil {
+				return st, err
+			}
+			// Where the coordinates came from commits with the version.
+			if src != nil && st.HasGeometry {
+				return st, catalog.PutLayerSource(ctx, tx, versionID, *src)
+			}
+			return st, nil
 		})
 	if err != nil {
 		return nil, err
@@ -132,6 +148,9 @@ func (im *Importer) Import(ctx context.Context, req ImportRequest) (*ImportResul
 	}
 	res.Slug, res.Version, res.Rows, res.Refused, res.Columns = d.Slug, v.Number, v.Rows, v.Refused, v.Columns
 	res.Standard = d.Standard
+	if src != nil && v.HasGeometry {
+		res.Source = src
+	}
 	res.PII = pii
 	res.Problems = append(plan.problems(), res.Problems...)
 	return res, nil
@@ -166,13 +185,20 @@ func (im *Importer) keep(f File) (upload, error) {
 		media = "application/geo+json"
 	case ".json":
 		media = "application/json"
+	case ".zip":
+		// A zipped Shapefile, kept as uploaded: its members are read from
+		// the stored zip, never extracted to disk.
+		media = "application/zip"
 	case ".jpg", ".jpeg":
 		role, media = "image", "image/jpeg"
 	case ".png":
 		role, media = "image", "image/png"
+	case ".shp", ".shx", ".dbf", ".prj", ".cpg":
+		return upload{}, catalog.Errorf(catalog.Invalid,
+			"%s: a Shapefile's files come together: zip the .shp, .shx, .dbf, .prj (and .cpg) into one .zip and upload that", f.Name)
 	default:
 		return upload{}, catalog.Errorf(catalog.Invalid,
-			"%s: unsupported file type %q; upload CSV (.csv, .tsv), GeoJSON (.geojson) or images (.jpg, .png)", f.Name, ext)
+			"%s: unsupported file type %q; upload CSV (.csv, .tsv), GeoJSON (.geojson), a zipped Shapefile (.zip) or images (.jpg, .png)", f.Name, ext)
 	}
 	st, err := im.Files.Stage(f.Data, im.MaxUpload)
 	if err == nil {

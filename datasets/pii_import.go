@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/machi-opendata/portal/catalog"
@@ -17,14 +19,56 @@ func (e *PIIError) Error() string {
 	return fmt.Sprintf("%d personal-information findings", len(e.Findings))
 }
 
-// scanPII runs the guard over the table a plan will import. Only CSV
-// files (tables, the standard kinds, photo metadata) are scanned so far;
-// GeoJSON properties and EXIF are not yet.
+// The guard's rules for photo metadata (docs/admin.md).
+const (
+	// PIIEXIFOwner: an image's EXIF or XMP names its owner or its camera
+	// (Artist, XPAuthor, CameraOwnerName, BodySerialNumber,
+	// LensSerialNumber, dc:creator). GPS is not a finding: the photos are
+	// of public places, and the position is offered as the place.
+	PIIEXIFOwner = "exif_owner"
+	// PIIEXIFComment: free text written in the camera or by software
+	// (UserComment, XPComment), which may name people.
+	PIIEXIFComment = "exif_comment"
+)
+
+// scanPII runs the guard over what a plan will import: the table of a CSV
+// file (tables, the standard kinds, photo metadata) and the EXIF of every
+// photo. GeoJSON properties are not scanned yet.
 func (im *Importer) scanPII(p importPlan) ([]PIIFinding, error) {
-	cp, ok := p.(*csvPlan)
-	if !ok {
-		return nil, nil
+	var out []PIIFinding
+	var exif map[string]*EXIF
+	switch p := p.(type) {
+	case *csvPlan:
+		fs, err := im.scanTable(p)
+		if err != nil {
+			return nil, err
+		}
+		out, exif = fs, p.exif
+	case *imagesPlan:
+		exif = p.exif
 	}
+	return append(out, exifFindings(exif)...), nil
+}
+
+// exifFindings are the owner and comment fields of the photos' metadata,
+// file by file in name order. Column names the file and the field
+// ("p1.jpg EXIF:Artist"); Row is 0, as for a column.
+func exifFindings(exif map[string]*EXIF) []PIIFinding {
+	var out []PIIFinding
+	for _, name := range slices.Sorted(maps.Keys(exif)) {
+		x := exif[name]
+		for _, f := range x.Owner {
+			out = append(out, PIIFinding{Column: name + " EXIF:" + f.Name, Rule: PIIEXIFOwner, Sample: maskedFirst(f.Value)})
+		}
+		for _, f := range x.Comments {
+			out = append(out, PIIFinding{Column: name + " EXIF:" + f.Name, Rule: PIIEXIFComment, Sample: maskedFirst(f.Value)})
+		}
+	}
+	return out
+}
+
+// scanTable runs the table rules over a CSV file.
+func (im *Importer) scanTable(cp *csvPlan) ([]PIIFinding, error) {
 	f, err := im.open(cp.up)
 	if err != nil {
 		return nil, err
@@ -63,9 +107,12 @@ func piiRefusal(fs []PIIFinding) error {
 		if i > 0 {
 			b.WriteString("、")
 		}
-		if f.Row == 0 {
+		switch {
+		case f.Rule == PIIEXIFOwner || f.Rule == PIIEXIFComment:
+			fmt.Fprintf(&b, "画像「%s」(%s)", f.Column, f.Rule)
+		case f.Row == 0:
 			fmt.Fprintf(&b, "列「%s」(%s)", f.Column, f.Rule)
-		} else {
+		default:
 			fmt.Fprintf(&b, "列「%s」%d行目 (%s)", f.Column, f.Row, f.Rule)
 		}
 	}

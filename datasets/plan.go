@@ -41,22 +41,42 @@ func (im *Importer) plan(req ImportRequest, ups []upload) (importPlan, error) {
 	if len(data) > 1 {
 		return nil, catalog.Errorf(catalog.Invalid, "one data file per version, got %d (%s, %s, ...)", len(data), data[0].Name, data[1].Name)
 	}
+	// Each photo's EXIF, read once: the guard scans it and the records take
+	// their date and place from it when the metadata has none.
+	var exif map[string]*EXIF
+	if len(images) > 0 {
+		var err error
+		if exif, err = im.photoEXIF(images); err != nil {
+			return nil, err
+		}
+	}
 	if len(data) == 0 {
-		return newImagesPlan(images), nil
+		return newImagesPlan(images, exif), nil
 	}
 	u := data[0]
-	if u.ext == ".geojson" || u.ext == ".json" {
+	crs, err := declaredCRS(req)
+	if err != nil {
+		return nil, err
+	}
+	switch u.ext {
+	case ".zip":
+		if req.Kind != catalog.KindLayer {
+			return nil, catalog.Errorf(catalog.Invalid, "%s: a zipped Shapefile is a GIS layer: import it as kind layer, not %s", u.Name, req.Kind)
+		}
+		return im.planShapefile(req, u, crs)
+	case ".geojson", ".json":
 		if req.Kind == catalog.KindPhoto {
 			return nil, catalog.Errorf(catalog.Invalid, "%s: a photo dataset takes a metadata CSV, not GeoJSON", u.Name)
 		}
-		return im.planGeoJSON(u)
+		return im.planGeoJSON(u, crs)
 	}
-	p, err := im.planCSV(req.Kind, u)
+	p, err := im.planCSV(req.Kind, u, crs)
 	if err != nil {
 		return nil, err
 	}
 	if req.Kind == catalog.KindPhoto {
 		p.checkImages(images)
+		p.exif = exif
 	}
 	return p, nil
 }
@@ -75,12 +95,18 @@ type csvPlan struct {
 	lat, lon int      // coordinate columns, -1 when none
 	mapping  *Mapping
 	probs    []Problem
-	images   map[string]bool // uploaded image names, for photo metadata
+	images   map[string]bool  // uploaded image names, for photo metadata
+	exif     map[string]*EXIF // their metadata, by name
+	// Coordinates in another system than WGS 84 degrees: plane is true
+	// when lat and lon are the northing and easting columns; tr converts.
+	plane bool
+	tr    *geo.Transform
+	src   *catalog.LayerSource
 }
 
 var isoDate = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
 
-func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
+func (im *Importer) planCSV(kind catalog.Kind, u upload, crs geo.CRS) (*csvPlan, error) {
 	f, err := im.open(u)
 	if err != nil {
 		return nil, err
@@ -94,6 +120,9 @@ func (im *Importer) planCSV(kind catalog.Kind, u upload) (*csvPlan, error) {
 	p.add(r.Problems()...)
 	if lat, lon, ok := CoordinateColumns(p.header); ok {
 		p.lat, p.lon = lat, lon
+	}
+	if err := p.useCRS(crs); err != nil {
+		return nil, err
 	}
 	if kind != catalog.KindLayer {
 		m, probs := MatchStandard(kind, u.Name, p.header)
@@ -184,8 +213,9 @@ func (p *csvPlan) nothingImported() error {
 	return catalog.Errorf(catalog.Invalid, "%s: the file has a header (line %d) but no records", p.up.Name, p.dialect.HeaderLine)
 }
 
-func (p *csvPlan) encoding() Encoding  { return p.dialect.Encoding }
-func (p *csvPlan) problems() []Problem { return p.probs }
+func (p *csvPlan) encoding() Encoding                { return p.dialect.Encoding }
+func (p *csvPlan) problems() []Problem               { return p.probs }
+func (p *csvPlan) layerSource() *catalog.LayerSource { return p.src }
 
 func (p *csvPlan) add(probs ...Problem) {
 	for _, pr := range probs {
@@ -260,6 +290,10 @@ func (p *csvPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
 					p.add(Problem{File: p.up.Name, Line: line, Column: "image", Severity: SeverityWarning,
 						Reason: fmt.Sprintf("the image %q was not uploaded with the metadata", name)})
 				}
+				name, _ := fields["image"].(string)
+				if gps, ok := photoDefaults(fields, p.exif[name], hasPoint); ok {
+					pt, hasPoint = gps, true
+				}
 			}
 			if rec.Fields, err = json.Marshal(fields); err != nil {
 				return st, fmt.Errorf("line %d: %w", line, err)
@@ -281,6 +315,12 @@ func (p *csvPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
 	if st.Rows == 0 {
 		return st, p.nothingImported()
 	}
+	if p.kind == catalog.KindLayer && !st.HasGeometry {
+		// A layer without a single place is no layer: most likely metres
+		// read as degrees because no system was declared.
+		return st, catalog.Errorf(catalog.Invalid, "%s: no row has coordinates that could be read in columns %s and %s; "+
+			"plane coordinates need their coordinate system declared (e.g. EPSG:6677)", p.up.Name, p.header[p.lat], p.header[p.lon])
+	}
 	if st.HasGeometry {
 		st.BBox = &catalog.BBox{bounds.Min[0], bounds.Min[1], bounds.Max[0], bounds.Max[1]}
 	}
@@ -296,6 +336,9 @@ func (p *csvPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
 func (p *csvPlan) point(line int, cells []string) (ok bool, pt orb.Point, has bool) {
 	if p.lat < 0 {
 		return true, pt, false
+	}
+	if p.plane {
+		return p.planePoint(line, cells)
 	}
 	latText, lonText := cells[p.lat], cells[p.lon]
 	if latText == "" && lonText == "" {

@@ -20,9 +20,15 @@ type geoPlan struct {
 	probs   []Problem
 	refused int      // features refused while reading, counted before probs is cut
 	props   []string // the property name behind each column
+	enc     Encoding // of the attributes: UTF-8 for GeoJSON, a Shapefile's DBF's
+	src     *catalog.LayerSource
 }
 
-func (im *Importer) planGeoJSON(u upload) (*geoPlan, error) {
+func (im *Importer) planGeoJSON(u upload, crs geo.CRS) (*geoPlan, error) {
+	src, err := geoJSONSource(u.Name, crs)
+	if err != nil {
+		return nil, err
+	}
 	f, err := im.open(u)
 	if err != nil {
 		return nil, err
@@ -38,7 +44,7 @@ func (im *Importer) planGeoJSON(u upload) (*geoPlan, error) {
 		}
 		return nil, catalog.Errorf(catalog.Invalid, "%s: the collection has no features", u.Name)
 	}
-	p := &geoPlan{up: u, table: t, probs: probs, refused: countErrors(probs)}
+	p := &geoPlan{up: u, table: t, probs: probs, refused: countErrors(probs), enc: UTF8, src: src}
 	if len(p.probs) > maxProblems {
 		// Keep the file-level warnings (no line) whatever else is cut.
 		var kept []Problem
@@ -100,11 +106,12 @@ func geoColumnType(fs []GeoFeature, name string) ColumnType {
 	return t
 }
 
-func (p *geoPlan) encoding() Encoding  { return UTF8 }
-func (p *geoPlan) problems() []Problem { return p.probs }
+func (p *geoPlan) encoding() Encoding                { return p.enc }
+func (p *geoPlan) problems() []Problem               { return p.probs }
+func (p *geoPlan) layerSource() *catalog.LayerSource { return p.src }
 
 func (p *geoPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
-	st := catalog.VersionStats{Encoding: string(UTF8), Columns: p.columns, Refused: p.refused}
+	st := catalog.VersionStats{Encoding: string(p.enc), Columns: p.columns, Refused: p.refused}
 	var (
 		bounds orb.Bound
 		first  = true
@@ -180,28 +187,134 @@ func countErrors(ps []Problem) int {
 }
 
 // imagesPlan imports photos uploaded without a metadata CSV: one record per
-// image, titled by its file name, for the clerk to describe later.
+// image, titled by its file name, for the clerk to describe later. The
+// date and place its EXIF gives are the record's until the clerk writes
+// others (photoDefaults).
 type imagesPlan struct {
 	images []upload
+	exif   map[string]*EXIF // by file name; images whose metadata could not be read have none
 }
 
-func newImagesPlan(images []upload) *imagesPlan { return &imagesPlan{images: images} }
+func newImagesPlan(images []upload, exif map[string]*EXIF) *imagesPlan {
+	return &imagesPlan{images: images, exif: exif}
+}
 
 func (p *imagesPlan) encoding() Encoding  { return "" }
 func (p *imagesPlan) problems() []Problem { return nil }
 
+// The columns of a photo record made from an image alone; the date and
+// position columns are added only when some image's EXIF gives them.
+const (
+	photoTitleColumn = "タイトル"
+	photoImageColumn = "画像ファイル"
+	photoDateColumn  = "撮影年月日"
+	photoLatColumn   = "緯度"
+	photoLonColumn   = "経度"
+)
+
 func (p *imagesPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
-	cols := []Column{{Name: "タイトル", Type: TypeText}, {Name: "画像ファイル", Type: TypeText}}
+	var dates, points bool
+	for _, x := range p.exif {
+		dates = dates || !x.Taken.IsZero()
+		points = points || x.HasGPS
+	}
+	cols := []Column{{Name: photoTitleColumn, Type: TypeText}, {Name: photoImageColumn, Type: TypeText}}
+	if dates {
+		cols = append(cols, Column{Name: photoDateColumn, Type: TypeDate})
+	}
+	if points {
+		cols = append(cols, Column{Name: photoLatColumn, Type: TypeNumber}, Column{Name: photoLonColumn, Type: TypeNumber})
+	}
 	st := catalog.VersionStats{Columns: cols}
+	var bounds orb.Bound
 	for i, u := range p.images {
-		props := appendJSONString([]byte(`{"タイトル":`), u.Name)
-		props = append(props, `,"画像ファイル":`...)
-		props = append(appendJSONString(props, u.Name), '}')
-		fields, _ := json.Marshal(map[string]any{"title": u.Name, "image": u.Name})
-		if err := w.Write(&Record{Row: i + 1, Line: i + 1, Props: props, Fields: fields}); err != nil {
+		fields := map[string]any{"title": u.Name, "image": u.Name}
+		pt, hasPoint := photoDefaults(fields, p.exif[u.Name], false)
+		props := appendJSONString([]byte(`{"`+photoTitleColumn+`":`), u.Name)
+		props = append(props, `,"`+photoImageColumn+`":`...)
+		props = appendJSONString(props, u.Name)
+		if dates {
+			props = append(props, `,"`+photoDateColumn+`":`...)
+			props = appendValue(props, fields["date"])
+		}
+		if points {
+			props = append(props, `,"`+photoLatColumn+`":`...)
+			props = appendValue(props, fields["lat"])
+			props = append(props, `,"`+photoLonColumn+`":`...)
+			props = appendValue(props, fields["lon"])
+		}
+		props = append(props, '}')
+		encoded, err := json.Marshal(fields)
+		if err != nil {
+			return st, err
+		}
+		rec := Record{Row: i + 1, Line: i + 1, Props: props, Fields: encoded}
+		if hasPoint {
+			rec.HasBounds = true
+			rec.MinX, rec.MinY, rec.MaxX, rec.MaxY = pt[0], pt[1], pt[0], pt[1]
+			if !st.HasGeometry {
+				bounds = orb.Bound{Min: pt, Max: pt}
+			}
+			bounds = bounds.Extend(pt)
+			st.HasGeometry = true
+		}
+		if err := w.Write(&rec); err != nil {
 			return st, err
 		}
 		st.Rows++
 	}
+	if st.HasGeometry {
+		st.BBox = &catalog.BBox{bounds.Min[0], bounds.Min[1], bounds.Max[0], bounds.Max[1]}
+	}
 	return st, nil
+}
+
+// photoEXIF reads the metadata of each uploaded image, by file name. An
+// image whose metadata cannot be read (not a JPEG or PNG, or broken) has
+// none: it is still imported, and its published copy still stripped.
+func (im *Importer) photoEXIF(images []upload) (map[string]*EXIF, error) {
+	out := map[string]*EXIF{}
+	for _, u := range images {
+		f, err := im.open(u)
+		if err != nil {
+			return nil, err
+		}
+		x, err := ReadEXIF(f)
+		f.Close()
+		if err == nil {
+			out[u.Name] = x
+		}
+	}
+	return out, nil
+}
+
+// photoDefaults fills a photo record's typed fields from its image's EXIF
+// where the metadata left them out: date (DateTimeOriginal, the day as the
+// camera's clock showed it) and lat/lon (GPS) unless hasPoint. They are
+// defaults, offered for the clerk to keep or correct, so the record lists
+// them under "exif_defaults". It returns the point the record gets from
+// GPS, if any.
+func photoDefaults(fields map[string]any, x *EXIF, hasPoint bool) (orb.Point, bool) {
+	if x == nil {
+		return orb.Point{}, false
+	}
+	var filled []string
+	if _, ok := fields["date"]; !ok && !x.Taken.IsZero() {
+		fields["date"] = x.Taken.Format("2006-01-02")
+		filled = append(filled, "date")
+	}
+	var pt orb.Point
+	gps := false
+	if !hasPoint && x.HasGPS {
+		pt = orb.Point{x.Lon, x.Lat}
+		if geo.Validate(pt) == nil {
+			fields["lat"], fields["lon"] = x.Lat, x.Lon
+			filled = append(filled, "lat", "lon")
+			gps = true
+		}
+	}
+	if len(filled) > 0 {
+		fields["exif_defaults"] = filled
+	}
+	return pt, gps
 }

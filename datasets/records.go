@@ -121,7 +121,10 @@ type RecordFilter struct {
 	// Dates keeps the records whose date meets a period (see DateFilter).
 	Dates *DateFilter
 	// Row keeps the one record with that number; 0 for any.
-	Row    int
+	Row int
+	// Rows, when not nil, keeps the records with these numbers (found by a
+	// spatial index, say); an empty, non-nil list keeps none.
+	Rows   []int
 	Limit  int // Find: default 100, at most 1000; Stream: 0 for all
 	Offset int
 }
@@ -216,6 +219,16 @@ func (rs *Records) selection(v *catalog.Version, f RecordFilter) (*selection, er
 	}
 	if f.Row > 0 {
 		where, args = append(where, "row = ?"), append(args, f.Row)
+	}
+	if f.Rows != nil {
+		if len(f.Rows) == 0 {
+			where = append(where, "0")
+		} else {
+			where = append(where, "row IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Rows)), ",")+")")
+			for _, r := range f.Rows {
+				args = append(args, r)
+			}
+		}
 	}
 	sel := &selection{cond: strings.Join(where, " AND ")}
 	sel.args = args

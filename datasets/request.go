@@ -48,4 +48,8 @@ type ImportResult struct {
 	// PII lists what the personal-information guard found (a draft, or a
 	// publish with an override).
 	PII []PIIFinding `json:"pii,omitempty"`
+	// Source says, for a version with geometry from a GIS layer (or a
+	// declared coordinate system), what the coordinates were in before
+	// they were stored as WGS 84, and how that was known.
+	Source *catalog.LayerSource `json:"source,omitempty"`
 }

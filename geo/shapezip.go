@@ -57,8 +57,9 @@ type shapeMembers struct {
 // cause, when it has more than opt.MaxEntries entries, when its entries
 // would uncompress to more than opt.MaxUncompressed bytes, or when an entry
 // name could escape a folder it is extracted into (an absolute path, a
-// drive letter, "..") or is a symbolic link. With no .shp, or several and
-// no opt.Layer choosing one, the error lists what the zip holds.
+// drive letter, "..") or is a symbolic link, or when it holds another zip.
+// With no .shp, or several and no opt.Layer choosing one, the error lists
+// what the zip holds.
 //
 // The rest is ReadShapefile's.
 func ReadShapefileZip(r io.ReaderAt, size int64, opt ShapefileOptions) (*Layer, error) {
@@ -93,6 +94,11 @@ func ReadShapefileZip(r io.ReaderAt, size int64, opt ShapefileOptions) (*Layer, 
 		}
 		if f.Mode()&fs.ModeSymlink != 0 {
 			return nil, fail(nil, "entry %q is a symbolic link; the zip is refused", n)
+		}
+		// A zip in the zip is never opened, but nested zips are how zip
+		// bombs multiply, and a shapefile's zip has no reason to hold one.
+		if strings.EqualFold(path.Ext(n), ".zip") {
+			return nil, fail(nil, "entry %q is another zip inside the zip; the zip is refused (upload the inner zip on its own)", n)
 		}
 		if f.FileInfo().IsDir() || strings.HasPrefix(n, "__MACOSX/") || strings.HasPrefix(path.Base(n), "._") {
 			continue
@@ -203,11 +209,6 @@ func pickShapefile(found []*shapeMembers, want string, others []string) (*shapeM
 	case 1:
 		return found[0], nil
 	case 0:
-		for _, o := range others {
-			if strings.EqualFold(path.Ext(o), ".zip") {
-				return nil, fmt.Errorf("the zip holds another zip (%q) but no .shp; upload the inner zip", o)
-			}
-		}
 		if len(others) == 0 {
 			return nil, fmt.Errorf("the zip holds no .shp file (it is empty)")
 		}

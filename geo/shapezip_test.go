@@ -46,6 +46,7 @@ func TestReadShapefileZipRefuses(t *testing.T) {
 		{name: "too large", zip: zipOf(t, set("", "a")...), opt: ShapefileOptions{MaxUncompressed: 200}, wantErr: "more than 200 bytes", tooBig: true},
 		{name: "no shp", zip: zipOf(t, zipEntry{name: "a.csv", data: []byte("x")}), wantErr: "no .shp file, only a.csv"},
 		{name: "zip in zip", zip: zipOf(t, zipEntry{name: "layers.zip", data: []byte("x")}), wantErr: "another zip"},
+		{name: "zip beside a shapefile", zip: zipOf(t, append(set("", "a"), zipEntry{name: "old/LAYERS.ZIP", data: []byte("x")})...), wantErr: `"old/LAYERS.ZIP" is another zip`},
 		{name: "two layers", zip: zipOf(t, append(set("", "a"), set("sub/", "b")...)...), wantErr: "2 shapefiles (a.shp, sub/b.shp)"},
 		{name: "unknown layer", zip: zipOf(t, set("", "a")...), opt: ShapefileOptions{Layer: "c"}, wantErr: `no shapefile "c"; it holds a.shp`},
 		{name: "no shp beside the dbf", zip: zipOf(t, set("", "a")[1:]...), wantErr: "no .shp file"},

@@ -6,9 +6,20 @@ import (
 )
 
 type aboutView struct {
-	City        City
-	Licenses    []catalog.License
-	Departments []catalog.Department
+	page
+	City        text
+	Licenses    []aboutLicense
+	Departments []aboutDepartment
+}
+
+type aboutLicense struct {
+	ID, URL string
+	Title   text
+}
+
+type aboutDepartment struct {
+	Name         text
+	Phone, Email string
 }
 
 // aboutPage is the terms of use and the contacts: the licences datasets
@@ -19,5 +30,13 @@ func (s *Server) aboutPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, 200, "about.html", aboutView{City: s.cfg.City, Licenses: catalog.Licenses, Departments: depts})
+	p := s.page(c)
+	v := aboutView{page: p.titled(p.t("about.title")), City: pick(p.Lang, s.cfg.City.NameJA, s.cfg.City.NameEN)}
+	for _, l := range catalog.Licenses {
+		v.Licenses = append(v.Licenses, aboutLicense{ID: l.ID, URL: l.URL, Title: pick(p.Lang, l.TitleJA, l.TitleEN)})
+	}
+	for _, d := range depts {
+		v.Departments = append(v.Departments, aboutDepartment{Name: pick(p.Lang, d.NameJA, d.NameEN), Phone: d.Phone, Email: d.Email})
+	}
+	return s.render(c, 200, "about.html", v)
 }

@@ -49,9 +49,11 @@ func principalFrom(c *gin.Context) *principal {
 }
 
 // clientAddr is the address the audit log and the login throttle use: the
-// connection's peer, never a forwarded header, which a client can forge to
-// escape the throttle.
-func clientAddr(c *gin.Context) string { return c.RemoteIP() }
+// connection's peer, or, when the peer is one of the proxies the
+// configuration trusts (Config.TrustedProxies, e.g. nginx on the same
+// host), the address that proxy forwarded. A forwarded header from anyone
+// else is ignored: a client could forge it to escape the throttle.
+func clientAddr(c *gin.Context) string { return c.ClientIP() }
 
 // actor is the request's user and address, for the audit log.
 func actor(c *gin.Context) catalog.Actor {

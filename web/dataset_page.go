@@ -17,11 +17,12 @@ import (
 
 // datasetsView is the dataset search page.
 type datasetsView struct {
+	page
 	Query       datasetQuery
 	Total       int
 	Items       []pageHit
 	Facets      []facetView
-	Departments map[string]string
+	Departments map[string]text
 	Prev, Next  string // links to the neighbouring pages, empty at the ends
 	Page, Pages int
 }
@@ -51,16 +52,16 @@ type facetView struct {
 }
 
 type facetValue struct {
-	Value, Label string
-	Count        int
-	URL          string
-	Selected     bool
+	Value    string
+	Label    text
+	Count    int
+	URL      string
+	Selected bool
 }
 
-// facetLabels names the facets on the page, in display order.
-var facetLabels = []struct{ name, label string }{
-	{"kind", "種類"}, {"department", "担当課"}, {"theme", "分野"}, {"format", "形式"}, {"license", "ライセンス"}, {"tag", "キーワード"},
-}
+// pageFacets are the facets on the page, in display order; each is named by
+// the catalog's facet.{name}.
+var pageFacets = []string{"kind", "department", "theme", "format", "license", "tag"}
 
 func (s *Server) datasetsPage(c *gin.Context) error {
 	var q datasetQuery
@@ -71,12 +72,14 @@ func (s *Server) datasetsPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	total, facets := found.total, found.facets
-	depts, err := s.departmentNames(c)
+	total := found.total
+	p := s.page(c)
+	p = p.titled(p.t("datasets.title"))
+	depts, err := s.departmentTexts(c, p.Lang)
 	if err != nil {
 		return err
 	}
-	v := datasetsView{Query: q, Total: total, Departments: depts, Page: q.Page,
+	v := datasetsView{page: p, Query: q, Total: total, Departments: depts, Page: q.Page,
 		Pages: max(1, (total+q.PerPage-1)/q.PerPage)}
 	for _, h := range found.items {
 		v.Items = append(v.Items, pageHit{Dataset: h.Dataset, Snippet: snippetHTML(h.snippets)})
@@ -96,13 +99,12 @@ func (s *Server) datasetsPage(c *gin.Context) error {
 	if q.Page < v.Pages {
 		v.Next = link(func(u url.Values) { u.Set("page", strconv.Itoa(q.Page+1)) })
 	}
-	for _, fl := range facetLabels {
-		fv := facetView{Name: fl.name, Label: fl.label}
-		selected := base.Get(fl.name)
-		for value, n := range facets[fl.name] {
-			name := fl.name
+	for _, name := range pageFacets {
+		fv := facetView{Name: name, Label: p.t("facet." + name)}
+		selected := base.Get(name)
+		for value, n := range found.facets[name] {
 			val := value
-			fv.Values = append(fv.Values, facetValue{Value: value, Label: facetValueLabel(fl.name, value, depts), Count: n,
+			fv.Values = append(fv.Values, facetValue{Value: value, Label: facetValueLabel(p.Lang, name, value, depts), Count: n,
 				Selected: value == selected,
 				URL: link(func(u url.Values) {
 					u.Del("page")
@@ -131,24 +133,38 @@ func (s *Server) departmentNames(c *gin.Context) (map[string]string, error) {
 	return m, nil
 }
 
-func facetValueLabel(facet, value string, depts map[string]string) string {
+// departmentTexts are the departments' names by code, in l where the
+// catalog has it.
+func (s *Server) departmentTexts(c *gin.Context, l lang) (map[string]text, error) {
+	ds, err := s.store.Departments(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]text{}
+	for _, d := range ds {
+		m[d.Code] = pick(l, d.NameJA, d.NameEN)
+	}
+	return m, nil
+}
+
+func facetValueLabel(l lang, facet, value string, depts map[string]text) text {
 	switch facet {
 	case "kind":
-		return kindLabel(catalog.Kind(value))
+		return text{kindName(l, catalog.Kind(value)), l}
 	case "department":
 		if n, ok := depts[value]; ok {
 			return n
 		}
 	case "theme":
 		if t, ok := catalog.ThemeByCode(value); ok {
-			return t.TitleJA
+			return pick(l, t.TitleJA, t.TitleEN)
 		}
 	case "license":
-		if l, ok := catalog.LicenseByID(value); ok {
-			return l.TitleJA
+		if li, ok := catalog.LicenseByID(value); ok {
+			return pick(l, li.TitleJA, li.TitleEN)
 		}
 	}
-	return value
+	return text{value, dataLang(l, value)}
 }
 
 // sortFacet orders values by count, then label, so the page is stable.
@@ -157,7 +173,7 @@ func sortFacet(vs []facetValue) {
 		if a.Count != b.Count {
 			return b.Count - a.Count
 		}
-		return strings.Compare(a.Label, b.Label)
+		return strings.Compare(a.Label.Text, b.Label.Text)
 	})
 }
 
@@ -204,20 +220,54 @@ func decodeRecord(raw json.RawMessage) (map[string]any, error) {
 
 // datasetView is one dataset's page.
 type datasetView struct {
+	page
 	*datasetDetail
-	Department string
-	Preview    []map[string]any
-	PreviewURL string
-	Total      int
-	Offset     int
-	Prev, Next string
-	LD         ldDataset // schema.org Dataset
-	EventsLD   *ldGraph  // schema.org Events of an event dataset's coming events, or nil
-	Headers    []previewColumn
-	MapConfig  string // map.js's configuration when the data has geometry
+	// The dataset's words in the page's language where it has them.
+	Title, OtherTitle, Description text
+	Department, LicenseTitle       text
+	Credit                         text // how to credit the dataset
+	PageRows                       int  // rows in a page of the preview
+	Preview                        []map[string]any
+	PreviewURL                     string
+	Total                          int
+	Offset                         int
+	Prev, Next                     string
+	LD                             ldDataset // schema.org Dataset
+	EventsLD                       *ldGraph  // schema.org Events of an event dataset's coming events, or nil
+	Headers                        []previewColumn
+	MapConfig                      string // map.js's configuration when the data has geometry
 }
 
 const previewRows = 20
+
+// words sets the view's texts in l: the title (and, under it, the title in
+// the other language), the description, the department, the licence and
+// the credit line; each in Japanese where the dataset has no English.
+func (v *datasetView) words(l lang) {
+	d := v.datasetDetail
+	v.Title = pick(l, d.TitleJA, d.TitleEN)
+	if v.Title.Lang == ja && d.TitleEN != "" {
+		v.OtherTitle = text{d.TitleEN, en}
+	} else if v.Title.Lang == en {
+		v.OtherTitle = text{d.TitleJA, ja}
+	}
+	if d.DescriptionJA != "" || d.DescriptionEN != "" {
+		v.Description = pick(l, d.DescriptionJA, d.DescriptionEN)
+	}
+	var deptJA, deptEN string
+	if d.DepartmentInfo != nil {
+		deptJA, deptEN = d.DepartmentInfo.NameJA, d.DepartmentInfo.NameEN
+	}
+	v.Department = pick(l, deptJA, deptEN)
+	v.LicenseTitle = pick(l, d.LicenseInfo.TitleJA, d.LicenseInfo.TitleEN)
+	// The credit is one sentence: in English only when every part of it is.
+	cl := l
+	if v.Title.Lang != l || v.Department.Lang != l || v.LicenseTitle.Lang != l {
+		cl = ja
+	}
+	v.Credit = text{msg(cl, "dataset.credit_line", "department", pick(cl, deptJA, deptEN).Text,
+		"title", pick(cl, d.TitleJA, d.TitleEN).Text, "license", pick(cl, d.LicenseInfo.TitleJA, d.LicenseInfo.TitleEN).Text), cl}
+}
 
 func (s *Server) datasetPage(c *gin.Context) error {
 	offset, err := intParam(c, "offset", 0, 0, 1<<40)
@@ -233,12 +283,15 @@ func (s *Server) datasetPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	view := datasetView{datasetDetail: d, Department: d.DepartmentInfo.NameJA, Total: total, Offset: offset,
+	p := s.page(c)
+	view := datasetView{page: p, datasetDetail: d, Total: total, Offset: offset, PageRows: previewRows,
 		LD: s.datasetPageLD(d, v), Headers: previewColumns(d.Slug, v.Columns, sort)}
+	view.words(p.Lang)
+	view.page = p.titled(view.Title.Text)
 	if v.HasGeometry {
 		// A map of the dataset alone, drawn by the map page's script.
-		layer := s.mapLayerOf(d.Dataset)
-		if view.MapConfig, err = s.mapConfig(c, []mapLayer{layer}); err != nil {
+		layer := s.mapLayerIn(p.Lang, d.Dataset)
+		if view.MapConfig, err = s.mapConfigIn(c, p.Lang, []mapLayer{layer}); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -129,7 +130,8 @@ func (s *Server) download(c *gin.Context, f datasets.Export, variant, contentTyp
 }
 
 // downloadOriginal sends a version's uploaded file as it was uploaded: the
-// one file, the file named by ?file=<sha256>, or all files as a ZIP.
+// one file, the file named by ?file=<sha256>, or all files as a ZIP. Photos
+// are the exception: they are sent without their metadata (sendPhoto).
 func (s *Server) downloadOriginal(c *gin.Context) error {
 	d, _, err := s.published(c)
 	if err != nil {
@@ -158,6 +160,9 @@ func (s *Server) downloadOriginal(c *gin.Context) error {
 	}
 	if len(files) == 1 {
 		f := files[0]
+		if f.Role == "image" {
+			return s.sendPhoto(c, d, v, f)
+		}
 		r, err := s.files.Open(f.SHA256)
 		if err != nil {
 			return err
@@ -200,8 +205,83 @@ func (s *Server) addToZip(zw *zip.Writer, f catalog.VersionFile) error {
 	if err != nil {
 		return err
 	}
+	if f.Role == "image" {
+		return writeStripped(w, r)
+	}
 	_, err = io.Copy(w, r)
 	return err
+}
+
+// writeStripped writes a stored photo as published: without its metadata
+// (datasets.StripMetadata); a file that is neither JPEG nor PNG, of which
+// nothing was written, goes as uploaded.
+func writeStripped(w io.Writer, r io.ReadSeeker) error {
+	if err := datasets.StripMetadata(w, r); !errors.Is(err, datasets.ErrNotImage) {
+		return err
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.Copy(w, r)
+	return err
+}
+
+// strippedVersion names the stripping rules in the ETag of a published
+// photo, so that a change of rules is a change of representation.
+const strippedVersion = "strip1"
+
+// sendPhoto sends an uploaded photo as published: without the metadata that
+// can name its owner, its camera or where it was taken
+// (datasets.StripMetadata). The stored file keeps every byte of the upload;
+// the copy is made as it is sent, once to measure it and once to send it,
+// so the answer has a Content-Length. Ranges are not offered: the copy is
+// not seekable. A file that is neither JPEG nor PNG is sent as uploaded.
+func (s *Server) sendPhoto(c *gin.Context, d *catalog.Dataset, v *catalog.Version, f catalog.VersionFile) error {
+	r, err := s.files.Open(f.SHA256)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	var size countingWriter
+	err = datasets.StripMetadata(&size, r)
+	if err != nil && !errors.Is(err, datasets.ErrNotImage) {
+		return err
+	}
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", f.MediaType)
+	h.Set("Content-Disposition", contentDisposition(asciiName(f.Name, d.Slug), f.Name))
+	if err != nil {
+		h.Set("ETag", `"`+f.SHA256+`"`)
+		http.ServeContent(c.Writer, c.Request, "", v.Created, r)
+		return nil
+	}
+	etag := `"` + f.SHA256 + "-" + strippedVersion + `"`
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", v.Created.UTC().Format(http.TimeFormat))
+	h.Set("Accept-Ranges", "none")
+	if notModified(c.Request, v, etag) {
+		h.Del("Content-Type")
+		h.Del("Content-Disposition")
+		c.Status(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Length", strconv.FormatInt(int64(size), 10))
+	c.Status(http.StatusOK)
+	if c.Request.Method == http.MethodHead {
+		return nil
+	}
+	return datasets.StripMetadata(c.Writer, r)
+}
+
+// countingWriter counts what is written to it.
+type countingWriter int64
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	*w += countingWriter(len(p))
+	return len(p), nil
 }
 
 func strongETag(parts ...string) string {

@@ -147,10 +147,12 @@ type dayGroup struct {
 }
 
 type eventsView struct {
+	page
 	Month, MonthLabel, Prev, Next, Q string
 	Total                            int
 	Days                             []dayGroup
 	Weeks                            [][]calendarDay
+	Titles                           map[string]text // the event datasets' titles by slug
 }
 
 // listEvents is GET /api/v1/events: the events that meet from..to
@@ -185,20 +187,14 @@ func eventPeriod(c *gin.Context) (from, to string, err error) {
 	return from, to, nil
 }
 
-var weekdays = []string{"日", "月", "火", "水", "木", "金", "土"}
-
-// dayLabel writes a date as people read it: 2026年4月1日（水）.
-func dayLabel(t time.Time) string {
-	return t.Format("2006年1月2日") + "（" + weekdays[t.Weekday()] + "）"
-}
-
 func (s *Server) eventsPage(c *gin.Context) error {
+	p := s.page(c)
 	now := s.now().In(japan)
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, japan)
 	if m := c.Query("month"); m != "" {
 		t, err := time.ParseInLocation("2006-01", m, japan)
 		if err != nil || t.Year() < 1900 || t.Year() > 2200 {
-			return catalog.Errorf(catalog.Invalid, "month は 2026-04 のように年と月で指定してください")
+			return catalog.Errorf(catalog.Invalid, "%s", p.t("events.invalid_month"))
 		}
 		month = t
 	}
@@ -208,8 +204,15 @@ func (s *Server) eventsPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	view := eventsView{Month: month.Format("2006-01"), MonthLabel: month.Format("2006年1月"), Q: q, Total: len(evs),
-		Prev: month.AddDate(0, -1, 0).Format("2006-01"), Next: month.AddDate(0, 1, 0).Format("2006-01")}
+	view := eventsView{page: p.titled(p.t("events.title")), Month: month.Format("2006-01"), MonthLabel: formatMonth(p.Lang, month), Q: q, Total: len(evs),
+		Prev: month.AddDate(0, -1, 0).Format("2006-01"), Next: month.AddDate(0, 1, 0).Format("2006-01"), Titles: map[string]text{}}
+	ds, _, _, err := s.store.FindDatasets(c.Request.Context(), catalog.Filter{Kind: catalog.KindEvent})
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		view.Titles[d.Slug] = pick(p.Lang, d.TitleJA, d.TitleEN)
+	}
 	// A multi-day event shows on each of its days within the month.
 	byDay := map[string][]eventItem{}
 	for _, e := range evs {
@@ -235,7 +238,7 @@ func (s *Server) eventsPage(c *gin.Context) error {
 		day := calendarDay{Date: key, Day: d.Day(), Weekend: d.Weekday() == time.Saturday || d.Weekday() == time.Sunday, Events: byDay[key]}
 		week = append(week, day)
 		if len(byDay[key]) > 0 {
-			view.Days = append(view.Days, dayGroup{Date: key, Label: dayLabel(d), Events: byDay[key]})
+			view.Days = append(view.Days, dayGroup{Date: key, Label: formatDay(p.Lang, d), Events: byDay[key]})
 		}
 		if len(week) == 7 {
 			view.Weeks, week = append(view.Weeks, week), nil

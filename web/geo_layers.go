@@ -29,12 +29,44 @@ var hazards = []string{"flood", "landslide", "storm_surge", "earthquake", "tsuna
 // maxLayers bounds the indexed layers kept in memory.
 const maxLayers = 16
 
-// gisLayer is one indexed version of a dataset.
+// gisLayer is one indexed version of a dataset, or a unified layer's
+// merge (u set, v nil).
 type gisLayer struct {
 	slug string
 	v    *catalog.Version
+	u    *unifiedBuild
 	ix   *geo.Index
 	used time.Time // for the LRU, under gisState.mu
+}
+
+// queryLayer is the layer a spatial query's layer parameter names: a
+// published dataset with geometry, or a unified layer (its current
+// merge). NotFound when slug is neither.
+func (s *Server) queryLayer(ctx context.Context, slug string) (*gisLayer, error) {
+	d, v, err := s.gisLayerOf(ctx, slug)
+	if err == nil {
+		return s.layerIndex(ctx, d, v)
+	}
+	if catalog.KindOf(err) != catalog.NotFound {
+		return nil, err
+	}
+	b, uerr := s.unifiedLayer(ctx, slug)
+	switch {
+	case catalog.KindOf(uerr) == catalog.NotFound:
+		return nil, err
+	case uerr != nil:
+		return nil, uerr
+	}
+	return &gisLayer{slug: b.ld.Slug, u: b, ix: b.ix}, nil
+}
+
+// layerFeature loads feature id of a layer (its index's ID): a dataset's
+// record, or a merged feature. NotFound when there is none.
+func (s *Server) layerFeature(ctx context.Context, l *gisLayer, id int) (geometry, props []byte, err error) {
+	if l.u != nil {
+		return l.u.collection().feature(ctx, id)
+	}
+	return s.records.Feature(ctx, l.v, id)
 }
 
 // gisState keeps the indexed layers and the tile cache.
@@ -43,6 +75,8 @@ type gisState struct {
 	layers map[int64]*gisLayer
 	flight singleflight.Group
 	tiles  tileCache
+	// unified keeps the merges of the unified layers (unified.go).
+	unified unifiedState
 	// evac is the list of published evacuation layers, nearest's default,
 	// reloaded when the catalog's public stamp moves.
 	evac struct {

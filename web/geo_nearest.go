@@ -58,25 +58,30 @@ func (s *Server) findNearest(ctx context.Context, p orb.Point, layer, hazard str
 			return nil, catalog.Errorf(catalog.Invalid, "hazard must be one of %s", strings.Join(hazards, ", "))
 		}
 	}
-	var refs []layerRef
+	// The layer asked for (a dataset or a unified layer), or every
+	// published evacuation layer.
+	var layers []*gisLayer
 	if layer != "" {
-		d, v, err := s.gisLayerOf(ctx, layer)
+		l, err := s.queryLayer(ctx, layer)
 		if err != nil {
 			return nil, err
 		}
-		refs = []layerRef{{d, v}}
+		layers = []*gisLayer{l}
 	} else {
-		var err error
-		if refs, err = s.evacuationLayers(ctx); err != nil {
+		refs, err := s.evacuationLayers(ctx)
+		if err != nil {
 			return nil, err
+		}
+		for _, r := range refs {
+			l, err := s.layerIndex(ctx, r.d, r.v)
+			if err != nil {
+				return nil, err
+			}
+			layers = append(layers, l)
 		}
 	}
 	var hits []nearestHit
-	for _, r := range refs {
-		l, err := s.layerIndex(ctx, r.d, r.v)
-		if err != nil {
-			return nil, err
-		}
+	for _, l := range layers {
 		var keep func(int) bool
 		if hk >= 0 {
 			k := slices.Index(l.ix.Keys, hazard)
@@ -126,7 +131,7 @@ func (s *Server) writeFound(c *gin.Context, found []foundFeature, matched int) e
 	b.WriteString(`{"type":"FeatureCollection","features":[`)
 	for i, f := range found {
 		row := int(f.layer.ix.ID(f.pos))
-		geom, props, err := s.records.Feature(ctx, f.layer.v, row)
+		geom, props, err := s.layerFeature(ctx, f.layer, row)
 		if err != nil {
 			return err
 		}

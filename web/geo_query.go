@@ -36,13 +36,9 @@ func pointParams(c *gin.Context) (orb.Point, error) {
 func (s *Server) queriedLayer(c *gin.Context) (*gisLayer, error) {
 	slug := c.Query("layer")
 	if slug == "" {
-		return nil, catalog.Errorf(catalog.Invalid, "layer is required: the id of a dataset with geometry")
+		return nil, catalog.Errorf(catalog.Invalid, "layer is required: the id of a dataset with geometry or of a unified layer")
 	}
-	d, v, err := s.gisLayerOf(c.Request.Context(), slug)
-	if err != nil {
-		return nil, err
-	}
-	return s.layerIndex(c.Request.Context(), d, v)
+	return s.queryLayer(c.Request.Context(), slug)
 }
 
 func (s *Server) geoContains(c *gin.Context) error {

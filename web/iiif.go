@@ -3,6 +3,8 @@ package web
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -24,6 +26,12 @@ const (
 	// version, rarely, and the ETag (the original's hash and the width)
 	// revalidates it then; a week spares the server the rest.
 	derivativeMaxAge = "public, max-age=604800"
+	// infoMaxAge: info.json changes with the image too, and its ETag is
+	// its bytes; a day, as viewers fetch it before every image.
+	infoMaxAge = "public, max-age=86400"
+	// manifestMaxAge: a manifest carries metadata an editor may correct
+	// without a new version; an hour.
+	manifestMaxAge = "public, max-age=3600"
 )
 
 func iiifHeaders(c *gin.Context) {
@@ -52,8 +60,22 @@ func (s *Server) iiifInfo(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Data(http.StatusOK, `application/ld+json;profile="`+iiifImageContext+`"`, body)
+	serveIIIFJSON(c, body, `application/ld+json;profile="`+iiifImageContext+`"`, infoMaxAge)
 	return nil
+}
+
+// serveIIIFJSON answers a IIIF document with an ETag made of its bytes, so
+// that a viewer revalidating gets 304, and a lifetime.
+func serveIIIFJSON(c *gin.Context, body []byte, contentType, maxAge string) {
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", maxAge)
+	if _, match := ifNoneMatch(c.Request, etag); match {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, contentType, body)
 }
 
 // iiifImage is GET /iiif/{photo}/full/{size}/{rotation}/{quality}.{format}
@@ -104,16 +126,16 @@ func (s *Server) iiifImage(c *gin.Context) error {
 	return nil
 }
 
-// lang is a IIIF language map.
-type lang map[string][]string
+// iiifLang is a IIIF language map (named apart from the pages' lang).
+type iiifLang map[string][]string
 
-func langMap(ja, en string) lang {
-	return lang{"ja": {ja}, "en": {cmp.Or(en, ja)}}
+func langMap(ja, en string) iiifLang {
+	return iiifLang{"ja": {ja}, "en": {cmp.Or(en, ja)}}
 }
 
 type labelValue struct {
-	Label lang `json:"label"`
-	Value lang `json:"value"`
+	Label iiifLang `json:"label"`
+	Value iiifLang `json:"value"`
 }
 
 // canvas builds the photo's Canvas: the display size painted on it, with
@@ -153,12 +175,12 @@ func (s *Server) canvas(p *photo) (map[string]any, error) {
 }
 
 // manifest builds a Manifest around canvases, with the dataset's rights.
-func (s *Server) manifest(id string, label lang, d *catalog.Dataset, meta []labelValue, credit string, items []map[string]any) map[string]any {
+func (s *Server) manifest(id string, label iiifLang, d *catalog.Dataset, meta []labelValue, credit string, items []map[string]any) map[string]any {
 	m := map[string]any{
 		"@context": iiifPresentationContext, "id": id, "type": "Manifest", "label": label,
 		"metadata": meta,
 		"requiredStatement": labelValue{Label: langMap("クレジット", "Attribution"),
-			Value: lang{"ja": {credit}}},
+			Value: iiifLang{"ja": {credit}}},
 		"homepage": []map[string]any{{"id": s.cfg.BaseURL + "/datasets/" + d.Slug, "type": "Text",
 			"label": langMap(d.TitleJA, d.TitleEN), "format": "text/html"}},
 		"items": items,
@@ -174,7 +196,7 @@ func (s *Server) serveManifest(c *gin.Context, m map[string]any) error {
 	if err != nil {
 		return err
 	}
-	c.Data(http.StatusOK, `application/ld+json;profile="`+iiifPresentationContext+`"`, body)
+	serveIIIFJSON(c, body, `application/ld+json;profile="`+iiifPresentationContext+`"`, manifestMaxAge)
 	return nil
 }
 
@@ -192,7 +214,7 @@ func (s *Server) photoManifest(c *gin.Context) error {
 	var meta []labelValue
 	add := func(ja, en, v string) {
 		if v != "" {
-			meta = append(meta, labelValue{Label: langMap(ja, en), Value: lang{"ja": {v}}})
+			meta = append(meta, labelValue{Label: langMap(ja, en), Value: iiifLang{"ja": {v}}})
 		}
 	}
 	add("名称", "Title", p.Title)
@@ -223,7 +245,7 @@ func (s *Server) datasetManifest(c *gin.Context) error {
 	}
 	meta := []labelValue{
 		{Label: langMap("説明", "Description"), Value: langMap(d.DescriptionJA, d.DescriptionEN)},
-		{Label: langMap("写真の数", "Photos"), Value: lang{"none": {strconv.Itoa(len(items))}}},
+		{Label: langMap("写真の数", "Photos"), Value: iiifLang{"none": {strconv.Itoa(len(items))}}},
 	}
 	credit := fmt.Sprintf("%s（%s）", d.TitleJA, s.cfg.City.NameJA)
 	if l, ok := catalog.LicenseByID(d.License); ok {

@@ -16,12 +16,13 @@ import (
 
 // mapLayer is one layer of the map page.
 type mapLayer struct {
-	ID      string `json:"id"`
-	Title   string `json:"title"`
-	Kind    string `json:"kind"`
-	Color   string `json:"color"`
-	DataURL string `json:"url"` // the layer as GeoJSON
-	PageURL string `json:"-"`
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	TitleLang lang   `json:"lang"` // the title's language
+	Kind      string `json:"kind"`
+	Color     string `json:"color"`
+	DataURL   string `json:"url"` // the layer as GeoJSON
+	PageURL   string `json:"-"`
 }
 
 // kindColors are the layers' colours by kind, from ColorBrewer's
@@ -61,6 +62,7 @@ func (b BaseMap) origin() string {
 }
 
 type mapView struct {
+	page
 	Layers  []mapLayer
 	Nearest nearestForm
 	// Config is what map.js reads: the library's files, the base map and
@@ -73,32 +75,56 @@ func (s *Server) mapPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	view := mapView{}
+	p := s.page(c)
+	view := mapView{page: p.titled(p.t("map.title"))}
 	for _, d := range ds {
-		view.Layers = append(view.Layers, s.mapLayerOf(d))
+		view.Layers = append(view.Layers, s.mapLayerIn(p.Lang, d))
 	}
-	if view.Nearest, err = s.nearestOnMap(c); err != nil {
+	if view.Nearest, err = s.nearestOnMap(c, p.Lang); err != nil {
 		return err
 	}
-	if view.Config, err = s.mapConfig(c, view.Layers); err != nil {
+	if view.Config, err = s.mapConfigIn(c, p.Lang, view.Layers); err != nil {
 		return err
 	}
 	return s.render(c, 200, "map.html", view)
 }
 
-// mapLayerOf is a dataset as a layer of a map.
-func (s *Server) mapLayerOf(d *catalog.Dataset) mapLayer {
+// mapLayerOf is a dataset as a layer of a map, named in Japanese (the
+// admin pages' maps).
+func (s *Server) mapLayerOf(d *catalog.Dataset) mapLayer { return s.mapLayerIn(ja, d) }
+
+// mapLayerIn is a dataset as a layer of a map, named in l.
+func (s *Server) mapLayerIn(l lang, d *catalog.Dataset) mapLayer {
 	color := kindColors[d.Kind]
 	if color == "" {
 		color = kindColors[catalog.KindTable]
 	}
-	return mapLayer{ID: d.Slug, Title: d.TitleJA, Kind: kindLabel(d.Kind), Color: color,
+	title := pick(l, d.TitleJA, d.TitleEN)
+	return mapLayer{ID: d.Slug, Title: title.Text, TitleLang: title.Lang, Kind: kindName(l, d.Kind), Color: color,
 		DataURL: "/api/v1/datasets/" + d.Slug + "/data.geojson", PageURL: "/datasets/" + d.Slug}
 }
 
-// mapConfig is what map.js reads to draw layers (the library's files, the
-// base map, the layers); it sets the page's policy to let the map work.
+// mapLocaleKeys are the words of MapLibre's controls (its locale option)
+// and the catalog keys that translate them.
+var mapLocaleKeys = map[string]string{
+	"NavigationControl.ZoomIn":             "map.zoom_in",
+	"NavigationControl.ZoomOut":            "map.zoom_out",
+	"NavigationControl.ResetBearing":       "map.reset_bearing",
+	"AttributionControl.ToggleAttribution": "map.toggle_attribution",
+	"AttributionControl.MapFeedback":       "map.feedback",
+	"Popup.Close":                          "map.popup_close",
+	"Map.Title":                            "map.title",
+}
+
+// mapConfig is mapConfigIn for a page in Japanese (the admin pages' maps).
 func (s *Server) mapConfig(c *gin.Context, layers []mapLayer) (string, error) {
+	return s.mapConfigIn(c, ja, layers)
+}
+
+// mapConfigIn is what map.js reads to draw layers (the library's files, the
+// base map, the layers, the controls' words in the page's language l); it
+// sets the page's policy to let the map work.
+func (s *Server) mapConfigIn(c *gin.Context, l lang, layers []mapLayer) (string, error) {
 	lib, err := s.assets.path("maplibre-gl.mjs")
 	if err != nil {
 		return "", err
@@ -111,8 +137,12 @@ func (s *Server) mapConfig(c *gin.Context, layers []mapLayer) (string, error) {
 	if base.TileURL == "" {
 		base = DefaultBaseMap
 	}
+	locale := map[string]string{}
+	for k, key := range mapLocaleKeys {
+		locale[k] = msg(l, key)
+	}
 	cfg, err := json.Marshal(map[string]any{
-		"lib": lib, "worker": worker, "layers": layers,
+		"lib": lib, "worker": worker, "layers": layers, "locale": locale,
 		"base": map[string]string{"tiles": base.TileURL, "attribution": base.Attribution},
 	})
 	if err != nil {

@@ -14,12 +14,8 @@ import (
 // answer, the nearest sites that accept the chosen hazard, is part of the
 // page, so it works without JavaScript and reads well in a screen reader.
 
-// hazardLabels name the hazards of the evacuation standard in the order of
-// hazards.
-var hazardLabels = map[string]string{
-	"flood": "洪水", "landslide": "崖崩れ・土石流・地滑り", "storm_surge": "高潮", "earthquake": "地震",
-	"tsunami": "津波", "fire": "大規模な火事", "inland_flood": "内水氾濫", "volcano": "火山現象",
-}
+// The hazards of the evacuation standard are named by the catalog's
+// hazard.{code}.
 
 type hazardOption struct {
 	Code, Label string
@@ -40,26 +36,30 @@ type nearestForm struct {
 	Sites    []nearSite
 }
 
-// nearestOnMap reads the form's fields and answers them; a form not sent
-// is only offered.
-func (s *Server) nearestOnMap(c *gin.Context) (nearestForm, error) {
+// nearestOnMap reads the form's fields and answers them in l; a form not
+// sent is only offered.
+func (s *Server) nearestOnMap(c *gin.Context, l lang) (nearestForm, error) {
 	f := nearestForm{Lat: c.Query("lat"), Lon: c.Query("lon")}
 	hazard := c.Query("hazard")
+	label := func(h string) string { return msg(l, "hazard."+h) }
 	for _, h := range hazards {
-		f.Hazards = append(f.Hazards, hazardOption{Code: h, Label: hazardLabels[h], Selected: h == hazard})
+		f.Hazards = append(f.Hazards, hazardOption{Code: h, Label: label(h), Selected: h == hazard})
 	}
 	if f.Lat == "" && f.Lon == "" {
 		return f, nil
 	}
 	p, err := pointParams(c)
 	if err != nil {
-		return f, catalog.Errorf(catalog.Invalid, "緯度と経度を数字で入れてください（例：35.705、139.565）")
+		return f, catalog.Errorf(catalog.Invalid, "%s", msg(l, "map.invalid_point"))
 	}
 	found, err := s.findNearest(c.Request.Context(), p, "", hazard, nearestDefault)
 	if err != nil {
 		return f, err
 	}
-	f.Asked, f.Label = true, hazardLabels[hazard]
+	f.Asked = true
+	if hazard != "" {
+		f.Label = label(hazard)
+	}
 	for _, ff := range found {
 		row := int(ff.layer.ix.ID(ff.pos))
 		_, raw, err := s.records.Feature(c.Request.Context(), ff.layer.v, row)

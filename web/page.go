@@ -15,8 +15,13 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
+// parseTemplates parses every page, and loads the message catalogs they
+// read (a broken catalog fails the start too).
 func parseTemplates(a *assets) (*template.Template, error) {
-	return template.New("").Funcs(template.FuncMap{
+	if _, err := messages(); err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
 		"asset":         a.path,
 		"kindLabel":     kindLabel,
 		"cell":          cellText,
@@ -26,31 +31,29 @@ func parseTemplates(a *assets) (*template.Template, error) {
 		"piiLabel":      piiLabel,
 		"encodingLabel": encodingLabel,
 		"has":           slices.Contains[[]string],
-	}).ParseFS(templateFS, "templates/*.html")
+	}
+	for k, f := range templateFuncs() {
+		funcs[k] = f
+	}
+	return template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
 }
 
-// kindLabel names a kind for citizens.
-func kindLabel(k catalog.Kind) string {
-	switch k {
-	case catalog.KindFacility:
-		return "施設"
-	case catalog.KindEvacuation:
-		return "避難所・避難場所"
-	case catalog.KindEvent:
-		return "イベント"
-	case catalog.KindPhoto:
-		return "写真"
-	case catalog.KindLayer:
-		return "地図レイヤ"
-	case catalog.KindTable:
-		return "表"
-	}
-	return ""
-}
+// kindLabel names a kind in Japanese (the admin pages' kindLabel; the
+// citizens' pages say {{kind .Lang .Kind}}).
+func kindLabel(k catalog.Kind) string { return kindName(ja, k) }
 
 // render executes a page into a buffer first, so a failing template gives
 // a clean error page rather than half a page.
+//
+// The views of the OGC API and API pages are built elsewhere for every
+// language; render gives them the request's page (language, layout).
 func (s *Server) render(c *gin.Context, status int, name string, view any) error {
+	switch v := view.(type) {
+	case *ogcPageView:
+		view = ogcPage{ogcPageView: v, page: s.page(c).titled(v.Title)}
+	case *apiPageView:
+		view = apiPage{apiPageView: v, page: s.page(c).titled("API")}
+	}
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name, view); err != nil {
 		return err
@@ -59,20 +62,50 @@ func (s *Server) render(c *gin.Context, status int, name string, view any) error
 	return nil
 }
 
-type errorView struct {
-	Status  int
-	Message string
+// ogcPage and apiPage are those pages with the request's page.
+type ogcPage struct {
+	*ogcPageView
+	page
 }
 
-func (s *Server) renderError(c *gin.Context, status int, msg string) {
-	if err := s.render(c, status, "error.html", errorView{Status: status, Message: msg}); err != nil {
+type apiPage struct {
+	*apiPageView
+	page
+}
+
+type errorView struct {
+	page
+	Status  int
+	Message text // the error's own words, in their language
+}
+
+func (s *Server) renderError(c *gin.Context, status int, message string) {
+	p := s.page(c)
+	p = p.titled(p.t(errorTitleKey(status)))
+	v := errorView{page: p, Status: status, Message: text{message, dataLang(p.Lang, message)}}
+	if err := s.render(c, status, "error.html", v); err != nil {
 		s.log.Error("render error page", "err", err)
-		c.String(status, msg)
+		c.String(status, message)
 	}
 	c.Abort()
 }
 
+// errorTitleKey is the catalog's heading for an error status.
+func errorTitleKey(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "error.not_found"
+	case http.StatusBadRequest:
+		return "error.invalid"
+	}
+	if status >= 500 {
+		return "error.internal"
+	}
+	return "error.generic"
+}
+
 type homeView struct {
+	page
 	Total   int
 	Kinds   []catalog.Kind
 	Newest  []*catalog.Dataset
@@ -92,7 +125,9 @@ func (s *Server) home(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "home.html", homeView{Total: total, Kinds: catalog.Kinds,
+	p := s.page(c)
+	p = p.titled(p.t("home.title"))
+	return s.render(c, http.StatusOK, "home.html", homeView{page: p, Total: total, Kinds: catalog.Kinds,
 		Newest: all[:min(len(all), 10)], Popular: popular, LD: s.catalogLD(all)})
 }
 

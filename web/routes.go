@@ -80,6 +80,11 @@ func (s *Server) routes() {
 	get(api, "/geo/nearest", s.nearest)
 	get(api, "/geo/contains", s.geoContains)
 	get(api, "/geo/bbox", s.geoBBox)
+	get(api, "/layers/:id/report", s.layerReport)
+	// Photos: search, map points and a dataset's archive (photo_api.go, photo_zip.go).
+	get(api, "/photos", s.listPhotos)
+	get(api, "/photos.geojson", s.photosGeoJSON)
+	get(api, "/datasets/:id/photos.zip", s.photosZIP)
 
 	// Vector tiles and their TileJSON (tiles.go).
 	get(r, "/tiles/:layer", s.tileJSONDoc)

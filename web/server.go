@@ -29,6 +29,10 @@ type Config struct {
 	// of imports in flight; nil: one over the store and files, 100 MB per
 	// file.
 	Importer *datasets.Importer
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For names the client (nginx on 127.0.0.1, say);
+	// empty: the connection's peer is the client.
+	TrustedProxies []string
 }
 
 // Server holds the portal's HTTP side.
@@ -97,6 +101,12 @@ func New(store *catalog.Store, files *catalog.Files, index *search.Index, cfg Co
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s.engine = gin.New()
+	// Only the configured proxies' forwarded addresses are believed; gin
+	// trusts every peer unless told otherwise.
+	if err := s.engine.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	s.engine.RemoteIPHeaders = []string{"X-Forwarded-For", "X-Real-IP"}
 	s.metrics = s.newMetrics()
 	s.engine.Use(requestID, s.recovery, s.accessLog, s.measure, securityHeaders)
 	s.routes()

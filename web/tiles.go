@@ -23,7 +23,9 @@ import (
 // /tiles/{layer}/{z}/{x}/{y}.mvt, described by TileJSON 3.0.0 at
 // /tiles/{layer}.json. A tile is made from the layer's index (geo.Tile)
 // once per published version and kept in an LRU; its ETag is the
-// version's, so a new version changes every tile's validator.
+// version's, so a new version changes every tile's validator. A unified
+// layer's tiles come from its current merge, keyed as a version by the
+// merge (tileSourceOf).
 
 const (
 	mtMVT = "application/vnd.mapbox-vector-tile"
@@ -118,11 +120,11 @@ func (s *Server) tile(c *gin.Context) error {
 		return catalog.Errorf(catalog.Invalid, "no tile %s/%s/%s: z must be 0 to %d and x, y 0 to 2^z-1",
 			c.Param("z"), c.Param("x"), ys, geo.TileMaxRequestZoom)
 	}
-	d, v, err := s.gisLayerOf(c.Request.Context(), c.Param("layer"))
+	src, err := s.tileSourceOf(c.Request.Context(), c.Param("layer"))
 	if err != nil {
 		return err
 	}
-	etag := strongETag(d.Slug, strconv.FormatInt(v.ID, 10), "mvt", c.Param("z"), c.Param("x"), ys)
+	etag := strongETag(src.slug, strconv.FormatInt(src.key, 10), "mvt", c.Param("z"), c.Param("x"), ys)
 	gzipped := acceptsGzip(c.Request)
 	sent := etag
 	if gzipped {
@@ -142,24 +144,24 @@ func (s *Server) tile(c *gin.Context) error {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
-	key := tileKey{v.ID, z, x, y}
+	key := tileKey{src.key, z, x, y}
 	// The build outlives the request that started it: others wait on it.
 	ctx := context.WithoutCancel(c.Request.Context())
 	e, ok := s.gis.tiles.get(key)
 	if !ok {
 		// One build for all the requests that want the same tile at once
 		// (a map opening on a popular view).
-		res, err, _ := s.gis.flight.Do(fmt.Sprintf("tile/%d/%d/%d/%d", v.ID, z, x, y), func() (any, error) {
+		res, err, _ := s.gis.flight.Do(fmt.Sprintf("tile/%d/%d/%d/%d", src.key, z, x, y), func() (any, error) {
 			if e, ok := s.gis.tiles.get(key); ok {
 				return e, nil
 			}
-			l, err := s.layerIndex(ctx, d, v)
+			ix, err := src.index(ctx)
 			if err != nil {
 				return nil, err
 			}
-			raw, err := l.ix.Tile(d.Slug, maptile.New(uint32(x), uint32(y), maptile.Zoom(z)))
+			raw, err := ix.Tile(src.slug, maptile.New(uint32(x), uint32(y), maptile.Zoom(z)))
 			if err != nil {
-				return nil, fmt.Errorf("tile %s/%d/%d/%d: %w", d.Slug, z, x, y, err)
+				return nil, fmt.Errorf("tile %s/%d/%d/%d: %w", src.slug, z, x, y, err)
 			}
 			e := &tileEntry{key: key, raw: raw}
 			s.gis.tiles.put(e)
@@ -222,36 +224,32 @@ func (s *Server) tileJSONDoc(c *gin.Context) error {
 	if !ok {
 		return catalog.Errorf(catalog.NotFound, "a layer's TileJSON is /tiles/{layer}.json")
 	}
-	d, v, err := s.gisLayerOf(c.Request.Context(), slug)
+	src, err := s.tileSourceOf(c.Request.Context(), slug)
 	if err != nil {
 		return err
 	}
 	fields := map[string]string{}
-	for _, k := range layerKeys(d.Kind) {
+	for _, k := range src.keys {
 		if k == "name" {
 			fields[k] = "String"
 		} else {
 			fields[k] = "Boolean"
 		}
 	}
-	doc := tileJSON{TileJSON: "3.0.0", Name: d.TitleJA, Description: d.DescriptionJA, Scheme: "xyz",
-		Tiles:   []string{s.cfg.BaseURL + "/tiles/" + d.Slug + "/{z}/{x}/{y}.mvt"},
+	doc := tileJSON{TileJSON: "3.0.0", Name: src.title, Description: src.description, Scheme: "xyz",
+		Tiles:   []string{s.cfg.BaseURL + "/tiles/" + src.slug + "/{z}/{x}/{y}.mvt"},
 		MinZoom: 0, MaxZoom: geo.TileMaxZoom,
-		VectorLayers: []vectorLayer{{ID: d.Slug, Description: d.TitleJA, MinZoom: 0, MaxZoom: geo.TileMaxZoom, Fields: fields}}}
-	if lic, ok := catalog.LicenseByID(d.License); ok {
+		VectorLayers: []vectorLayer{{ID: src.slug, Description: src.title, MinZoom: 0, MaxZoom: geo.TileMaxZoom, Fields: fields}}}
+	if lic, ok := catalog.LicenseByID(src.license); ok {
 		doc.Attribution = lic.TitleJA
 	}
-	bb := v.BBox
-	if bb == nil {
-		bb = d.Spatial
-	}
-	if bb != nil {
+	if bb := src.bbox; bb != nil {
 		doc.Bounds = []float64{bb[0], bb[1], bb[2], bb[3]}
 		// Centre on the layer at the zoom where it spans about a tile.
 		zoom := math.Floor(math.Log2(360 / math.Max(bb[2]-bb[0], 1e-6)))
 		doc.Center = []float64{(bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2, math.Min(math.Max(zoom, 0), geo.TileMaxZoom)}
 	}
-	etag := strongETag(d.Slug, strconv.FormatInt(v.ID, 10), "tilejson", s.cfg.BaseURL)
+	etag := strongETag(src.slug, strconv.FormatInt(src.key, 10), "tilejson", s.cfg.BaseURL)
 	h := c.Writer.Header()
 	h.Set("ETag", etag)
 	h.Set("Access-Control-Allow-Origin", "*")

@@ -41,7 +41,7 @@ const facilitiesCSV = "名称,住所,緯度,経度,定員,開設日\r\n" +
 	"東体育館,みどり野市東町3-3,35.7102,139.5903,300,昭和60年10月1日\r\n" +
 	"髙橋記念館,みどり野市北町4-4,35.7150,139.5700,40,2001-01-01\r\n"
 
-func newTestServer(t *testing.T) *testServer {
+func newTestServer(t testing.TB) *testServer {
 	t.Helper()
 	return startTestServer(t, func(ts *testServer) {
 		ts.importCSV(t, "shisetsu", "施設一覧", "施設一覧.csv", facilitiesCSV)
@@ -94,7 +94,7 @@ func startTestServer(t testing.TB, fill func(ts *testServer)) *testServer {
 	return ts
 }
 
-func (ts *testServer) importCSV(t *testing.T, slug, title, name, body string) {
+func (ts *testServer) importCSV(t testing.TB, slug, title, name, body string) {
 	t.Helper()
 	_, err := ts.im.Import(context.Background(), datasets.ImportRequest{Slug: slug, Kind: catalog.KindTable, Department: "shisan",
 		Meta: &catalog.Dataset{TitleJA: title}, Publish: true, Files: []datasets.File{{Name: name, Data: strings.NewReader(body)}}})

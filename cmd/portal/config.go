@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,9 @@ type Config struct {
 	// LogFormat is text (default, for a terminal) or json (for a log
 	// collector); LogLevel debug shows every request.
 	LogFormat, LogLevel string
+	// TrustedProxies are reverse proxies whose X-Forwarded-For is believed
+	// for the client's address (audit log, login throttle).
+	TrustedProxies []string
 }
 
 func defaultConfig() Config {
@@ -68,6 +72,9 @@ func (c *Config) envOverlay(getenv func(string) string) error {
 		if v := getenv(name); v != "" {
 			*field = v
 		}
+	}
+	if v := getenv("PORTAL_TRUSTED_PROXIES"); v != "" {
+		c.TrustedProxies = splitList(v)
 	}
 	if v := getenv("PORTAL_BACKUP_DIR"); v != "" {
 		c.BackupDir = v
@@ -109,6 +116,10 @@ func (c *Config) flags(fs *flag.FlagSet, serve bool) {
 		fs.StringVar(&c.BaseMapURL, "basemap-url", c.BaseMapURL, "the map's background tiles, {z}/{x}/{y} URL template (env PORTAL_BASEMAP_URL; default GSI's standard map)")
 		fs.StringVar(&c.BaseMapAttribution, "basemap-attribution", c.BaseMapAttribution, "the attribution its terms ask for, HTML (env PORTAL_BASEMAP_ATTRIBUTION)")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in absolute links (env PORTAL_BASE_URL; default http:// and the address listened on)")
+		fs.Func("trusted-proxy", "address or CIDR of a reverse proxy whose X-Forwarded-For names the client, e.g. 127.0.0.1; repeat or separate by commas (env PORTAL_TRUSTED_PROXIES)", func(v string) error {
+			c.TrustedProxies = append(c.TrustedProxies, splitList(v)...)
+			return nil
+		})
 		fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (env PORTAL_LOG_FORMAT)")
 		fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug (every request), info, warn or error (env PORTAL_LOG_LEVEL)")
 		fs.StringVar(&c.BackupDir, "backup-dir", c.BackupDir, "folder for scheduled backups (env PORTAL_BACKUP_DIR); off unless --backup-every is set")
@@ -132,6 +143,11 @@ func (c *Config) Validate() error {
 	}
 	if c.BackupEvery > 0 && c.BackupDir == "" {
 		return fmt.Errorf("--backup-every needs --backup-dir")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return fmt.Errorf("--trusted-proxy %q is neither an IP address nor a CIDR range", p)
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format %q: give text or json", c.LogFormat)
@@ -167,4 +183,15 @@ func (c Config) logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// splitList reads a list separated by commas, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -35,6 +35,7 @@ func main() {
 const usage = `usage: portal [serve] [flags]
        portal import --data DIR --department CODE --kind KIND [--slug SLUG] [--title TITLE] FILE...
        portal reindex --data DIR
+       portal layers list|set --data DIR [FILE.json]
        portal backup --data DIR OUT
        portal restore --data DIR [--replace] ARCHIVE
        portal users add --data DIR --login NAME --role admin|editor|viewer [--department CODE] < password
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		sub = importFiles
 	case "reindex":
 		sub = reindex
+	case "layers":
+		sub = layers
 	case "backup":
 		sub = backup
 	case "restore":
@@ -173,8 +176,9 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 	// An upload published through the server is searchable when it returns.
 	a.importer.Indexed = syncer.Sync
 	srv, err := web.New(a.store, a.files, index, web.Config{BaseURL: cfg.BaseURL,
-		City:    web.City{NameJA: cfg.CityName, NameEN: cfg.CityNameEN, Code: cfg.CityCode},
-		BaseMap: web.BaseMap{TileURL: cfg.BaseMapURL, Attribution: cfg.BaseMapAttribution}}, log)
+		City:     web.City{NameJA: cfg.CityName, NameEN: cfg.CityNameEN, Code: cfg.CityCode},
+		BaseMap:  web.BaseMap{TileURL: cfg.BaseMapURL, Attribution: cfg.BaseMapAttribution},
+		Importer: a.importer, TrustedProxies: cfg.TrustedProxies}, log)
 	if err != nil {
 		return err
 	}
@@ -261,8 +265,12 @@ func loadDemo(ctx context.Context, a *app, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	layerReqs, err := demo.LayerRequests()
+	if err != nil {
+		return err
+	}
 	isDemoSlug := map[string]bool{}
-	for _, r := range reqs {
+	for _, r := range append(reqs, layerReqs...) {
 		isDemoSlug[r.Slug] = true
 	}
 	existing, _, _, err := a.store.FindDatasets(ctx, catalog.Filter{Status: "any"})
@@ -294,5 +302,6 @@ func loadDemo(ctx context.Context, a *app, log *slog.Logger) error {
 		}
 		log.Info("demo dataset loaded", "id", res.Slug, "rows", res.Rows, "refused", res.Refused)
 	}
-	return nil
+	// The departments' GIS layers and the unified layer over them.
+	return demo.LoadLayers(ctx, a.importer)
 }

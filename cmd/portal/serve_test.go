@@ -52,6 +52,11 @@ func TestLoadDemoCompletesAHalfLoadedDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	layers, err := demo.LayerRequests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := len(reqs) + len(layers) // the tables, then the GIS layers
 	var first catalog.Department
 	for _, d := range demo.Departments() {
 		if d.Code == reqs[0].Department {
@@ -73,8 +78,8 @@ func TestLoadDemoCompletesAHalfLoadedDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != len(reqs) {
-		t.Errorf("%d datasets after completing the demo, want %d", total, len(reqs))
+	if total != want {
+		t.Errorf("%d datasets after completing the demo, want %d", total, want)
 	}
 	for _, d := range all {
 		if d.Slug == reqs[0].Slug && d.CurrentVersion != 1 {
@@ -95,7 +100,7 @@ func TestLoadDemoCompletesAHalfLoadedDemo(t *testing.T) {
 	if err := loadDemo(ctx, a, discard); err != nil {
 		t.Fatal(err)
 	}
-	if _, n, _, _ := a.store.FindDatasets(ctx, catalog.Filter{Status: "any"}); n != len(reqs) {
+	if _, n, _, _ := a.store.FindDatasets(ctx, catalog.Filter{Status: "any"}); n != want {
 		t.Errorf("%d datasets after a second start", n)
 	}
 }

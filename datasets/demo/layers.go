@@ -2,6 +2,7 @@ package demo
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"sort"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/datasets"
 	"github.com/machi-opendata/portal/geo"
 )
 
@@ -35,6 +38,7 @@ const (
 	LayerEvacuationSites = "bousai-evacuation-sites-shp"
 	LayerFacilities      = "toshikeikaku-facilities-geojson"
 	LayerDistricts       = "toshikeikaku-districts-geojson"
+	LayerBoundary        = "city-boundary"
 )
 
 // Layers reads the demo's source layers: evacuation sites (防災安全課,
@@ -115,4 +119,109 @@ func UnifiedLayerDefinition() (geo.MergeDef, error) {
 		def.Boundary.Geometry = Boundary()
 	}
 	return def, nil
+}
+
+// layerEntry is one of the departments' GIS layers as a catalog dataset.
+type layerEntry struct {
+	slug, department, file, title, titleEN, description string
+	keywords                                            []string
+}
+
+// layerEntries are the GIS layers the demo imports, each as its department
+// would upload it (kind layer).
+var layerEntries = []layerEntry{
+	{LayerEvacuationSites, "bousai", evacuationZip, "指定緊急避難場所（防災安全課GIS・サンプル）",
+		"Evacuation sites (Disaster Prevention GIS, sample)",
+		"防災安全課のGISから書き出した指定緊急避難場所のShapefile（平面直角座標系第IX系 EPSG:6677、属性はShift_JIS）。取り込み時に世界測地系の経緯度に変換しています。",
+		[]string{"GIS", "避難場所", "Shapefile", "サンプルデータ"}},
+	{LayerFacilities, "toshikeikaku", facilitiesGeoJSON, "公共施設（都市計画課GIS・サンプル）",
+		"Public facilities (Urban Planning GIS, sample)",
+		"都市計画課のGISの公共施設レイヤー（GeoJSON、世界測地系）。学校・公園などは防災安全課の避難場所と同じ施設です。",
+		[]string{"GIS", "公共施設", "GeoJSON", "サンプルデータ"}},
+	{LayerDistricts, "toshikeikaku", districtsGeoJSON, "町丁目区域（都市計画課GIS・サンプル）",
+		"Districts (Urban Planning GIS, sample)",
+		"都市計画課のGISの町の区域（ポリゴン、GeoJSON）。",
+		[]string{"GIS", "町丁目", "区域", "サンプルデータ"}},
+	{LayerBoundary, "toshikeikaku", "boundary.geojson", "市域界（サンプル）", "City boundary (sample)",
+		"みどり野市（サンプル）の市域界（簡略化したポリゴン、GeoJSON）。統合レイヤーの範囲に使います。",
+		[]string{"GIS", "市域", "サンプルデータ"}},
+}
+
+// LayerRequests returns the import requests of the departments' GIS
+// layers (the integrated GIS demo), published, by Actor "demo":
+// 防災安全課's evacuation sites as the zipped Shapefile in zone IX, and
+// 都市計画課's facilities, districts and the city boundary as GeoJSON.
+// They go through the importer as any upload does.
+func LayerRequests() ([]datasets.ImportRequest, error) {
+	depts := map[string]catalog.Department{}
+	for _, d := range Departments() {
+		depts[d.Code] = d
+	}
+	b := Boundary().Bound()
+	bbox := catalog.BBox{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()}
+	var reqs []datasets.ImportRequest
+	for _, e := range layerEntries {
+		var data []byte
+		var err error
+		if e.slug == LayerBoundary {
+			data, err = files.ReadFile("data/" + e.file)
+		} else {
+			data, err = layerFiles.ReadFile("data/layers/" + e.file)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("demo: layer %s: %w", e.slug, err)
+		}
+		d := depts[e.department]
+		spatial := bbox
+		reqs = append(reqs, datasets.ImportRequest{Slug: e.slug, Kind: catalog.KindLayer, Department: e.department,
+			Publish: true, Actor: Actor,
+			Meta: &catalog.Dataset{Slug: e.slug, TitleJA: e.title, TitleEN: e.titleEN,
+				DescriptionJA: "【" + SampleNote + "】" + e.description, Kind: catalog.KindLayer, Department: e.department,
+				Keywords: e.keywords, Themes: []string{"REGI"}, License: "CC-BY-4.0", Frequency: "IRREG", Spatial: &spatial,
+				Contact: catalog.Contact{Name: CityName + " " + d.NameJA, Email: d.Email, Phone: d.Phone}},
+			Files: []datasets.File{{Name: e.file, Data: bytes.NewReader(data)}}})
+	}
+	return reqs, nil
+}
+
+// UnifiedLayerJSON is the demo's unified 施設・避難所 layer definition as
+// the catalog stores it.
+func UnifiedLayerJSON() ([]byte, error) {
+	return layerFiles.ReadFile("data/layers/" + unifiedDefinition)
+}
+
+// LoadLayers imports the GIS layers that im's catalog lacks and stores the
+// unified 施設・避難所 layer's definition when it has none: after Load (or
+// on a catalog that has the demo departments), so that the OGC API lists
+// the unified layer and its conflation report names the schools, parks
+// and gymnasium both departments publish. The departments must exist.
+func LoadLayers(ctx context.Context, im *datasets.Importer) error {
+	reqs, err := LayerRequests()
+	if err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		_, err := im.Store.DatasetBySlug(ctx, r.Slug)
+		if err == nil {
+			continue
+		}
+		if catalog.KindOf(err) != catalog.NotFound {
+			return err
+		}
+		if _, err := im.Import(ctx, r); err != nil {
+			return fmt.Errorf("import %s: %w", r.Slug, err)
+		}
+	}
+	def, err := UnifiedLayerDefinition()
+	if err != nil {
+		return err
+	}
+	if _, err := im.Store.LayerDefinition(ctx, def.Name); catalog.KindOf(err) != catalog.NotFound {
+		return err // nil when it is there already
+	}
+	raw, err := UnifiedLayerJSON()
+	if err != nil {
+		return err
+	}
+	return im.Store.PutLayerDefinition(ctx, catalog.Actor{Login: Actor}, &catalog.LayerDefinition{Slug: def.Name, Title: def.Title, Definition: raw})
 }

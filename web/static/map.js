@@ -4,6 +4,8 @@
 // cannot be loaded. The checkboxes of the legend show and hide layers.
 // "Use my location" fills the nearest-site form from the browser's
 // location; the button shows only where the browser can ask for it.
+// Words come from the page, in its language: the button's data-failed,
+// and the controls' words in the configuration (MapLibre's locale).
 const locate = document.getElementById('locate');
 if (locate && 'geolocation' in navigator) {
   locate.hidden = false;
@@ -12,7 +14,7 @@ if (locate && 'geolocation' in navigator) {
       document.getElementById('lat').value = pos.coords.latitude.toFixed(6);
       document.getElementById('lon').value = pos.coords.longitude.toFixed(6);
     }, () => {
-      locate.textContent = '現在地を取得できませんでした';
+      locate.textContent = locate.dataset.failed;
     });
   });
 }
@@ -39,6 +41,7 @@ const map = new maplibregl.Map({
   center: [139.56, 35.71],
   zoom: 12,
   attributionControl: { compact: false },
+  locale: cfg.locale,
 });
 map.addControl(new maplibregl.NavigationControl(), 'top-right');
 map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
@@ -92,6 +95,9 @@ function extend(bounds, g) {
   else walk(g.coordinates);
 }
 
+// japanese tells text in Japanese (kana or kanji), to mark its language.
+const japanese = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
 // popup shows a feature's name and a link to its dataset; text only, so
 // nothing in the data is ever read as HTML.
 function popup(e, layer) {
@@ -100,9 +106,11 @@ function popup(e, layer) {
   const div = document.createElement('div');
   const strong = document.createElement('strong');
   strong.textContent = name;
+  strong.lang = japanese.test(name) ? 'ja' : document.documentElement.lang;
   const a = document.createElement('a');
   a.href = `/datasets/${encodeURIComponent(layer.id)}`;
   a.textContent = layer.title;
+  a.lang = layer.lang;
   div.append(strong, document.createElement('br'), a);
   new maplibregl.Popup().setLngLat(e.lngLat).setDOMContent(div).addTo(map);
 }
