@@ -1,7 +1,9 @@
 package catalog
 
 import (
+	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 )
 
 // Files keeps uploaded bytes on disk, each file named by its SHA-256, so a
@@ -128,4 +131,54 @@ func (fs *Files) Remove(sum string) error {
 		return fmt.Errorf("remove stored file: %w", err)
 	}
 	return nil
+}
+
+// Sweep removes what crashes leave in the files folder: uploads being
+// received when the process died (files/tmp), and stored files no version
+// refers to (stored, then the import's transaction never committed). Only
+// files older than before go: another process (`portal import`) may be
+// storing a file right now, and its version commits within seconds. It
+// returns how many files it removed.
+func (s *Store) Sweep(ctx context.Context, fs *Files, before time.Time) (int, error) {
+	used := map[string]bool{}
+	if err := s.eachRow(ctx, `SELECT DISTINCT sha256 FROM version_files`, nil, func(rows *sql.Rows) error {
+		var sum string
+		if err := rows.Scan(&sum); err != nil {
+			return err
+		}
+		used[sum] = true
+		return nil
+	}); err != nil {
+		return 0, fmt.Errorf("sweep files: %w", err)
+	}
+	removed := 0
+	err := filepath.WalkDir(fs.Dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			return nil
+		}
+		inTmp := filepath.Base(filepath.Dir(p)) == "tmp"
+		name := filepath.Base(p)
+		if !inTmp && (!hashPattern.MatchString(name) || used[name]) {
+			return nil // a stored file in use, or nothing of ours
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		removed++
+		return nil
+	})
+	if err != nil {
+		return removed, fmt.Errorf("sweep files: %w", err)
+	}
+	return removed, nil
 }

@@ -109,19 +109,28 @@ func openMem(v variant) (*Index, error) {
 }
 
 // create makes an empty index with variant v's mapping, in dir or in
-// memory (""), stamped with the mapping version.
+// memory (""). An index on disk is not stamped here: a process killed
+// before the rebuild that fills it would leave an empty index that the
+// next Open takes for current. Syncer.Rebuild stamps it (MarkComplete)
+// once every document is in; until then Open rebuilds it again.
 func create(dir string, v variant) (*Index, error) {
 	idx, err := bleve.NewUsing(dir, v.mapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("search: create index: %w", err)
 	}
 	ix := &Index{idx: idx, v: v}
-	if err := ix.stamp(); err != nil {
-		idx.Close()
-		return nil, err
+	if dir == "" {
+		if err := ix.stamp(); err != nil {
+			idx.Close()
+			return nil, err
+		}
 	}
 	return ix, nil
 }
+
+// MarkComplete records that the index holds the whole catalog as of its
+// mapping version: Open trusts only an index so marked.
+func (ix *Index) MarkComplete() error { return ix.stamp() }
 
 // current reports whether the index was built by this MappingVersion and
 // variant.

@@ -42,6 +42,23 @@ func TestOpenMissingThenReopen(t *testing.T) {
 	if err := ix.Put(smallDocs()...); err != nil {
 		t.Fatal(err)
 	}
+	// Filled but not marked complete (a rebuild killed before its end):
+	// the next Open does not trust it.
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err = Open(dir); !errors.Is(err, ErrRebuild) {
+		t.Fatalf("reopen of an unfinished index: %v, want ErrRebuild", err)
+	}
+	if n := count(t, ix); n != 0 {
+		t.Fatalf("an unfinished index was kept: %d documents", n)
+	}
+	if err := ix.Put(smallDocs()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.MarkComplete(); err != nil {
+		t.Fatal(err)
+	}
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}

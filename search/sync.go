@@ -90,6 +90,12 @@ func (s *Syncer) Rebuild(ctx context.Context) error {
 		s.mu.Unlock()
 		return fmt.Errorf("index: %w", err)
 	}
+	// Only now is the index whole: a kill before this line leaves an
+	// unmarked index, which the next start rebuilds.
+	if err := s.Index.MarkComplete(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	if err := s.Store.ClearIndexOutbox(ctx, newest); err != nil {
 		s.mu.Unlock()
 		return err

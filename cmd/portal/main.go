@@ -168,6 +168,13 @@ func serve(ctx context.Context, cfg Config, args []string, stderr io.Writer) err
 			return fmt.Errorf("demo catalog: %w", err)
 		}
 	}
+	// What a crash left in the files folder: half-received uploads, and
+	// stored files whose import never committed.
+	if n, err := a.store.Sweep(ctx, a.files, time.Now().Add(-time.Hour)); err != nil {
+		log.Warn("could not sweep the files folder", "err", err)
+	} else if n > 0 {
+		log.Info("removed files left by an interrupted upload", "files", n)
+	}
 	index, syncer, err := openSearch(ctx, a, cfg, log)
 	if err != nil {
 		return err
