@@ -440,3 +440,21 @@ func TestAPIScriptedUpload(t *testing.T) {
 		t.Fatalf("refused uploads left a dataset: %v", err)
 	}
 }
+
+func TestAdminLayersPage(t *testing.T) {
+	ts := adminServer(t)
+	ed := newBrowser(t, ts)
+	ed.login(t, "bousai-editor")
+	if res := ed.send(t, http.MethodGet, "/admin/layers", nil); res.StatusCode != http.StatusOK {
+		t.Fatalf("editor reads the layers: %d", res.StatusCode)
+	}
+	if res := ed.post(t, "/admin/layers", url.Values{"definition": {`{"name":"x"}`}}); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("editor defines a layer: %d", res.StatusCode)
+	}
+	adm := newBrowser(t, ts)
+	adm.login(t, "admin")
+	res := adm.post(t, "/admin/layers", url.Values{"definition": {`{"name":"x","sources":[]}`}})
+	if res.StatusCode != http.StatusBadRequest || adm.doc(t, res).Find("#layer-error").Length() != 1 {
+		t.Fatalf("a bad definition: %d", res.StatusCode)
+	}
+}

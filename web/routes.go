@@ -140,6 +140,8 @@ func (s *Server) routes() {
 	admins.POST("/users/:uid/enable", s.wrap(s.setUserDisabled(false)))
 	admins.POST("/users/:uid/password", s.wrap(s.resetPassword))
 	get(admins, "/departments", s.departmentsPage)
+	get(admin, "/layers", s.layersPage)
+	admins.POST("/layers", s.wrap(s.saveLayer))
 	admins.POST("/departments", s.wrap(s.saveDepartment))
 	get(admins, "/audit", s.auditPage)
 	get(admins, "/audit.csv", s.auditCSV)
