@@ -76,12 +76,8 @@ func (s *Server) renderVersion(c *gin.Context, status int, d *catalog.Dataset, v
 	if err != nil {
 		return err
 	}
-	for _, r := range raw {
-		m, err := decodeRecord(r)
-		if err != nil {
-			return err
-		}
-		view.Preview = append(view.Preview, m)
+	if view.Preview, err = decodeRecords(raw); err != nil {
+		return err
 	}
 	if v.HasGeometry {
 		layer := s.mapLayerOf(d)
@@ -150,17 +146,7 @@ func (s *Server) adminOriginal(c *gin.Context) error {
 	if err != nil || i < 0 || i >= len(v.Files) {
 		return catalog.Errorf(catalog.NotFound, "第%d版にそのファイルはありません", v.Number)
 	}
-	f := v.Files[i]
-	r, err := s.files.Open(f.SHA256)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	h := c.Writer.Header()
-	h.Set("Content-Type", f.MediaType)
-	h.Set("Content-Disposition", contentDisposition(asciiName(f.Name, d.Slug), f.Name))
-	http.ServeContent(c.Writer, c.Request, "", v.Created, r)
-	return nil
+	return s.serveStored(c, d, v, v.Files[i])
 }
 
 // publishVersion publishes a draft, or restores an earlier version. Only

@@ -208,6 +208,19 @@ func previewColumns(slug string, cols []catalog.Column, sort string) []previewCo
 }
 
 // decodeRecord reads a record for display, keeping numbers as written.
+// decodeRecords decodes stored records for a preview table.
+func decodeRecords(raws []json.RawMessage) ([]map[string]any, error) {
+	out := make([]map[string]any, 0, len(raws))
+	for _, r := range raws {
+		m, err := decodeRecord(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
 func decodeRecord(raw json.RawMessage) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -300,12 +313,8 @@ func (s *Server) datasetPage(c *gin.Context) error {
 			return err
 		}
 	}
-	for _, r := range raw {
-		m, err := decodeRecord(r)
-		if err != nil {
-			return err
-		}
-		view.Preview = append(view.Preview, m)
+	if view.Preview, err = decodeRecords(raw); err != nil {
+		return err
 	}
 	page := func(off int) string {
 		u := "/datasets/" + d.Slug + "?offset=" + strconv.Itoa(off)

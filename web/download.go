@@ -163,18 +163,8 @@ func (s *Server) downloadOriginal(c *gin.Context) error {
 		if f.Role == "image" {
 			return s.sendPhoto(c, d, v, f)
 		}
-		r, err := s.files.Open(f.SHA256)
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		h := c.Writer.Header()
-		h.Set("Content-Type", f.MediaType)
-		h.Set("Content-Disposition", contentDisposition(asciiName(f.Name, d.Slug), f.Name))
-		h.Set("ETag", `"`+f.SHA256+`"`)
-		// ServeContent handles ranges and conditional requests on the file.
-		http.ServeContent(c.Writer, c.Request, "", v.Created, r)
-		return nil
+		c.Header("ETag", `"`+f.SHA256+`"`)
+		return s.serveStored(c, d, v, f)
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Type", "application/zip")
@@ -377,4 +367,19 @@ func plainASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// serveStored sends a stored file as uploaded, named as the user named it;
+// ServeContent handles ranges and conditional requests on it.
+func (s *Server) serveStored(c *gin.Context, d *catalog.Dataset, v *catalog.Version, f catalog.VersionFile) error {
+	r, err := s.files.Open(f.SHA256)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	h := c.Writer.Header()
+	h.Set("Content-Type", f.MediaType)
+	h.Set("Content-Disposition", contentDisposition(asciiName(f.Name, d.Slug), f.Name))
+	http.ServeContent(c.Writer, c.Request, "", v.Created, r)
+	return nil
 }
