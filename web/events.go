@@ -31,11 +31,14 @@ type eventItem struct {
 	Fee          string    `json:"fee"`
 	Description  string    `json:"description"`
 	URL          string    `json:"url"`
-	No           string    `json:"-"` // the standard's NO column: the event's number in its dataset
+	RRule        string    `json:"rrule"` // RFC 5545, read from its text (毎週水曜日); empty: not recurring
+	No           string    `json:"-"`     // the standard's NO column: the event's number in its dataset
 	Dataset      string    `json:"dataset"`
 	DatasetTitle string    `json:"dataset_title"`
 	Row          int       `json:"row"`
 	modified     time.Time // when its dataset last changed: the calendar's DTSTAMP
+	rec          *recurrence
+	first        time.Time // with rec: the first occurrence on or after Start
 }
 
 // eventFields are an event record's typed fields, as the import extracts
@@ -46,6 +49,7 @@ type eventFields struct {
 	ID          string   `json:"id"` // the standard's NO
 	Name        string   `json:"name"`
 	Description string   `json:"description"`
+	DateNote    string   `json:"date_note"` // 開始日時特記事項: 毎週水曜日開催
 	StartDate   string   `json:"start_date"`
 	EndDate     string   `json:"end_date"`
 	StartTime   string   `json:"start_time"`
@@ -116,6 +120,7 @@ func (s *Server) findEvents(ctx context.Context, slug, from, to, q string, limit
 			if e.End == e.Start {
 				e.End = ""
 			}
+			e.rec, e.first, e.RRule = eventRule(f)
 			out = append(out, e)
 			return nil
 		})
@@ -213,7 +218,8 @@ func (s *Server) eventsPage(c *gin.Context) error {
 	for _, d := range ds {
 		view.Titles[d.Slug] = pick(p.Lang, d.TitleJA, d.TitleEN)
 	}
-	// A multi-day event shows on each of its days within the month.
+	// A multi-day event shows on each of its days within the month; a
+	// recurring one (毎週水曜日) on the days of its rule only.
 	byDay := map[string][]eventItem{}
 	for _, e := range evs {
 		first, err1 := time.ParseInLocation(time.DateOnly, e.Start, japan)
@@ -226,6 +232,9 @@ func (s *Server) eventsPage(c *gin.Context) error {
 			continue
 		}
 		for d := maxTime(first, month); !d.After(lastDay) && !d.After(last); d = d.AddDate(0, 0, 1) {
+			if e.rec != nil && !e.rec.on(d, e.first) {
+				continue
+			}
 			byDay[d.Format(time.DateOnly)] = append(byDay[d.Format(time.DateOnly)], e)
 		}
 	}

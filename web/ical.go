@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +15,9 @@ import (
 // Events as iCalendar (RFC 5545), for calendar apps to subscribe to:
 // /events.ics (every event dataset, the filters of /api/v1/events) and
 // /api/v1/datasets/{id}/events.ics (one dataset). Serialized by
-// arran4/golang-ical, which folds lines and escapes text.
+// arran4/golang-ical, which folds lines and escapes text. An event whose
+// text says it repeats (毎週水曜日; ical_rrule.go) is its first occurrence
+// and an RRULE.
 
 // tokyoTZ is the calendar's one time zone. Japan has had no daylight saving
 // time since 1951, so one STANDARD block describes it exactly.
@@ -92,6 +95,12 @@ func (s *Server) writeICS(c *gin.Context, name, file string, evs []eventItem) er
 				last = t
 			}
 		}
+		// A recurring event (毎週水曜日) is its first occurrence, repeated
+		// by the RRULE up to its end date, rather than one block over the
+		// whole period.
+		if e.rec != nil {
+			start, last = e.first, e.first
+		}
 		if at, ok := clock(start, e.StartTime); ok {
 			ev.SetProperty(ics.ComponentPropertyDtStart, at.Format("20060102T150405"), ics.WithTZID(tokyoTZ))
 			if end, ok := clock(last, e.EndTime); ok && end.After(at) {
@@ -100,6 +109,9 @@ func (s *Server) writeICS(c *gin.Context, name, file string, evs []eventItem) er
 		} else {
 			ev.SetAllDayStartAt(start)
 			ev.SetAllDayEndAt(last.AddDate(0, 0, 1)) // DTEND of a date is exclusive
+		}
+		if e.rec != nil {
+			ev.AddRrule(e.RRule)
 		}
 		if loc := strings.TrimSpace(strings.Join([]string{e.Place, e.Address}, " ")); loc != "" {
 			ev.SetLocation(loc)
@@ -142,4 +154,86 @@ func clock(day time.Time, hhmm string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, japan), true
+}
+
+// rrule is the rule as an RRULE value. until, if not zero, is the last
+// day: as a date for an all-day event, else at the start time in UTC, as
+// RFC 5545 asks of a DTSTART with a TZID.
+func (r recurrence) rrule(until time.Time, allDay bool) string {
+	parts := []string{"FREQ=" + r.Freq}
+	if r.Interval > 1 {
+		parts = append(parts, "INTERVAL="+strconv.Itoa(r.Interval))
+	}
+	if !until.IsZero() {
+		if allDay {
+			parts = append(parts, "UNTIL="+until.Format("20060102"))
+		} else {
+			parts = append(parts, "UNTIL="+until.UTC().Format("20060102T150405Z"))
+		}
+	}
+	if len(r.ByDay) > 0 {
+		days := slices.Clone(r.ByDay)
+		slices.SortFunc(days, func(a, b weekday) int {
+			// Monday first, as people read a week; ordinals in order.
+			return (int(a.Day)+6)%7*10 + a.N - (int(b.Day)+6)%7*10 - b.N
+		})
+		var b strings.Builder
+		for i, d := range days {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if d.N != 0 {
+				b.WriteString(strconv.Itoa(d.N))
+			}
+			b.WriteString(dayCodes[d.Day])
+		}
+		parts = append(parts, "BYDAY="+b.String())
+	}
+	if len(r.ByMonthDay) > 0 {
+		days := slices.Clone(r.ByMonthDay)
+		slices.SortFunc(days, func(a, b int) int { return (a+32)%32 - (b+32)%32 })
+		var ds []string
+		for _, d := range days {
+			ds = append(ds, strconv.Itoa(d))
+		}
+		parts = append(parts, "BYMONTHDAY="+strings.Join(ds, ","))
+	}
+	return strings.Join(parts, ";")
+}
+
+// eventRule is the recurrence of an event, read from its date remark, its
+// name or its description, the first that says one; the first occurrence
+// on or after its start and the RRULE value. 毎日 and 平日 count only for
+// an event over a period: "daily" without an end is a misreading (毎日
+// in a description of a one-day event), not a calendar to flood. A rule
+// with no day in the period is no rule.
+func eventRule(f eventFields) (rec *recurrence, first time.Time, rrule string) {
+	start, err := time.ParseInLocation(time.DateOnly, f.StartDate, japan)
+	if err != nil {
+		return nil, time.Time{}, ""
+	}
+	var last time.Time
+	if t, err := time.ParseInLocation(time.DateOnly, f.EndDate, japan); err == nil && t.After(start) {
+		last = t
+	}
+	for _, text := range []string{f.DateNote, f.Name, f.Description} {
+		r, ok := parseRecurrence(text)
+		if !ok {
+			continue
+		}
+		if last.IsZero() && (r.Freq == "DAILY" || r.weekdays) {
+			return nil, time.Time{}, ""
+		}
+		day, ok := r.first(start)
+		if !ok || !last.IsZero() && day.After(last) {
+			return nil, time.Time{}, ""
+		}
+		_, timed := clock(day, f.StartTime)
+		until := last
+		if at, ok := clock(last, f.StartTime); ok && !last.IsZero() {
+			until = at
+		}
+		return &r, day, r.rrule(until, !timed)
+	}
+	return nil, time.Time{}, ""
 }

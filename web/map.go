@@ -1,18 +1,21 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
 )
 
-// The map page: every published dataset with geometry as a layer over the
-// base map (GSI's standard tiles by default). The page is useful without
-// JavaScript (the layers, their legend and downloads are a list); with it,
-// web/static/map.js draws them with MapLibre GL JS, embedded from npm
-// (web/assets). Our layers are drawn whether or not the base map loads.
+// The map page: every published dataset with geometry, and every unified
+// layer (統合レイヤー), as a layer over the base map (GSI's standard tiles
+// by default). The page is useful without JavaScript (the layers, their
+// legend and downloads are a list); with it, web/static/map.js draws them
+// with MapLibre GL JS, embedded from npm (web/assets). Our layers are drawn
+// whether or not the base map loads.
 
 // mapLayer is one layer of the map page.
 type mapLayer struct {
@@ -21,8 +24,8 @@ type mapLayer struct {
 	TitleLang lang   `json:"lang"` // the title's language
 	Kind      string `json:"kind"`
 	Color     string `json:"color"`
-	DataURL   string `json:"url"` // the layer as GeoJSON
-	PageURL   string `json:"-"`
+	DataURL   string `json:"url"`  // the layer as GeoJSON
+	PageURL   string `json:"page"` // what the layer is, for people
 }
 
 // kindColors are the layers' colours by kind, from ColorBrewer's
@@ -36,6 +39,10 @@ var kindColors = map[catalog.Kind]string{
 	catalog.KindLayer:      "#66a61e",
 	catalog.KindTable:      "#666666",
 }
+
+// unifiedColor is the colour of the unified layers (統合レイヤー), the
+// scheme's brown.
+const unifiedColor = "#a6761d"
 
 // BaseMap is the background of the map: an XYZ raster tile URL template
 // and the attribution its terms require.
@@ -80,6 +87,11 @@ func (s *Server) mapPage(c *gin.Context) error {
 	for _, d := range ds {
 		view.Layers = append(view.Layers, s.mapLayerIn(p.Lang, d))
 	}
+	unified, err := s.unifiedMapLayers(c.Request.Context(), p.Lang)
+	if err != nil {
+		return err
+	}
+	view.Layers = append(view.Layers, unified...)
 	if view.Nearest, err = s.nearestOnMap(c, p.Lang); err != nil {
 		return err
 	}
@@ -102,6 +114,25 @@ func (s *Server) mapLayerIn(l lang, d *catalog.Dataset) mapLayer {
 	title := pick(l, d.TitleJA, d.TitleEN)
 	return mapLayer{ID: d.Slug, Title: title.Text, TitleLang: title.Lang, Kind: kindName(l, d.Kind), Color: color,
 		DataURL: "/api/v1/datasets/" + d.Slug + "/data.geojson", PageURL: "/datasets/" + d.Slug}
+}
+
+// unifiedMapLayers are the unified layers as layers of the map, by title,
+// drawn from their OGC API items (all of them: ogcMaxLimit is above a
+// city's facilities). A layer whose merge fails is left out, as in
+// /ogc/collections.
+func (s *Server) unifiedMapLayers(ctx context.Context, l lang) ([]mapLayer, error) {
+	colls, err := s.unifiedCollections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []mapLayer
+	for _, c := range colls {
+		info := c.describe()
+		items := "/ogc/collections/" + url.PathEscape(info.ID)
+		out = append(out, mapLayer{ID: info.ID, Title: info.Title, TitleLang: dataLang(l, info.Title), Kind: msg(l, "map.unified_kind"),
+			Color: unifiedColor, DataURL: items + "/items?f=json&limit=" + strconv.Itoa(ogcMaxLimit), PageURL: items + "?f=html"})
+	}
+	return out, nil
 }
 
 // mapLocaleKeys are the words of MapLibre's controls (its locale option)

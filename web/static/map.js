@@ -3,21 +3,50 @@
 // on a plain background, so they are drawn even when the base map's tiles
 // cannot be loaded. The checkboxes of the legend show and hide layers.
 // "Use my location" fills the nearest-site form from the browser's
-// location; the button shows only where the browser can ask for it.
+// location; the hazard buttons above the form (#quick) fill it and send it
+// at once, so that on a phone the nearest sites are one tap away. Both show
+// only where the browser can ask for the location; the form works without.
 // Words come from the page, in its language: the button's data-failed,
 // and the controls' words in the configuration (MapLibre's locale).
 const locate = document.getElementById('locate');
+const quick = document.getElementById('quick');
+const form = document.getElementById('nearest-form');
 if (locate && 'geolocation' in navigator) {
-  locate.hidden = false;
-  locate.addEventListener('click', () => {
-    navigator.geolocation.getCurrentPosition((pos) => {
-      document.getElementById('lat').value = pos.coords.latitude.toFixed(6);
-      document.getElementById('lon').value = pos.coords.longitude.toFixed(6);
-    }, () => {
-      locate.textContent = locate.dataset.failed;
-    });
+  const located = (then) => navigator.geolocation.getCurrentPosition((pos) => {
+    document.getElementById('lat').value = pos.coords.latitude.toFixed(6);
+    document.getElementById('lon').value = pos.coords.longitude.toFixed(6);
+    then?.();
+  }, () => {
+    locate.textContent = locate.dataset.failed;
+    if (quick) document.getElementById('quick-status').textContent = locate.dataset.failed;
   });
+  locate.hidden = false;
+  locate.addEventListener('click', () => located());
+  if (quick && form) {
+    quick.hidden = false;
+    for (const b of quick.querySelectorAll('button[data-hazard]')) {
+      b.addEventListener('click', () => {
+        document.getElementById('hazard').value = b.dataset.hazard;
+        located(() => form.requestSubmit());
+      });
+    }
+  }
 }
+// An answer is where the reader goes next: its heading takes the focus,
+// for keyboards and screen readers. (Without JavaScript the form's address,
+// #nearest-result, brings it into view and starts the Tab order there.)
+// Not before the page has loaded: going to the address's fragment then
+// would take the focus away.
+const answer = document.getElementById('nearest-result');
+if (answer) {
+  const focus = () => answer.focus();
+  if (document.readyState === 'complete') focus();
+  else window.addEventListener('load', focus, { once: true });
+}
+
+// The legend's swatches take their colours here: the page's policy lets
+// no style attribute in, but allows a script's.
+for (const sw of document.querySelectorAll('.swatch[data-color]')) sw.style.backgroundColor = sw.dataset.color;
 
 const el = document.getElementById('map');
 const cfg = JSON.parse(el.dataset.config);
@@ -98,7 +127,7 @@ function extend(bounds, g) {
 // japanese tells text in Japanese (kana or kanji), to mark its language.
 const japanese = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
-// popup shows a feature's name and a link to its dataset; text only, so
+// popup shows a feature's name and a link to its layer's page; text only, so
 // nothing in the data is ever read as HTML.
 function popup(e, layer) {
   const p = e.features[0].properties;
@@ -108,7 +137,7 @@ function popup(e, layer) {
   strong.textContent = name;
   strong.lang = japanese.test(name) ? 'ja' : document.documentElement.lang;
   const a = document.createElement('a');
-  a.href = `/datasets/${encodeURIComponent(layer.id)}`;
+  a.href = layer.page;
   a.textContent = layer.title;
   a.lang = layer.lang;
   div.append(strong, document.createElement('br'), a);
