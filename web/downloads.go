@@ -48,8 +48,8 @@ func (s *Server) flushDownloads(ctx context.Context) {
 	}
 }
 
-// Run does the server's background work (writing download counts) until
-// ctx ends, then flushes what is pending.
+// Run does the server's background work (writing download counts, making
+// new photos' derivatives) until ctx ends, then flushes what is pending.
 func (s *Server) Run(ctx context.Context) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
@@ -60,6 +60,7 @@ func (s *Server) Run(ctx context.Context) {
 			return
 		case <-t.C:
 			s.flushDownloads(ctx)
+			s.warmNewPhotos(ctx)
 		}
 	}
 }

@@ -52,8 +52,9 @@ type Server struct {
 	api       *apiDoc      // the OpenAPI document and the API page
 	importer  *datasets.Importer
 	metrics   *promMetrics
-	ogc       ogcState // what the OGC API keeps of published versions
-	gis       gisState // indexed GIS layers and vector tiles (geo_layers.go, tiles.go)
+	warming   photoWarming // derivatives of new photos, made in the background (photo_warm.go)
+	ogc       ogcState     // what the OGC API keeps of published versions
+	gis       gisState     // indexed GIS layers and vector tiles (geo_layers.go, tiles.go)
 	engine    *gin.Engine
 	// now is the clock of what depends on the date (which events are
 	// still to come); tests fix it.
