@@ -424,11 +424,7 @@ func formatDate(l lang, t time.Time) string {
 	if l == en {
 		return t.Format("2 January 2006")
 	}
-	s := t.Format("2006年1月2日")
-	if name, year, ok := eraOf(t); ok {
-		s += "（" + eraYear(name, year) + "）"
-	}
-	return s
+	return withEra(t, t.Format("2006年1月2日"))
 }
 
 // formatDateTime writes t's day and time: 2026年4月1日 18:00, 1 April 2026 18:00.
@@ -449,7 +445,11 @@ func formatMonth(l lang, t time.Time) string {
 	if l == en {
 		return t.Format("January 2006")
 	}
-	s := t.Format("2006年1月")
+	return withEra(t, t.Format("2006年1月"))
+}
+
+// withEra adds t's Japanese era year to s: 2026年4月（令和8年）.
+func withEra(t time.Time, s string) string {
 	if name, year, ok := eraOf(t); ok {
 		s += "（" + eraYear(name, year) + "）"
 	}

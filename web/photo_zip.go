@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -162,23 +163,17 @@ func (s *Server) warmPhotos(ctx context.Context, batch []*photo, width int) erro
 }
 
 func (s *Server) addPhotoToZip(zw *zip.Writer, p *photo, name string, width int) error {
+	// The original, without the metadata that may name its owner; or a
+	// derivative, re-encoded without any.
+	var r *os.File
+	var err error
 	if width < 0 {
-		// The original, without the metadata that may name its owner.
-		r, err := s.files.Open(p.File.SHA256)
-		if err != nil {
-			return err
+		r, err = s.files.Open(p.File.SHA256)
+	} else {
+		var w int
+		if w, _, err = s.images.size(p.File.SHA256); err == nil {
+			r, err = s.images.open(p.File.SHA256, zipWidth(width, w))
 		}
-		defer r.Close()
-		out, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: p.Version.Created})
-		if err != nil {
-			return err
-		}
-		return writeStripped(out, r)
-	}
-	var r io.ReadCloser
-	w, _, err := s.images.size(p.File.SHA256)
-	if err == nil {
-		r, err = s.images.open(p.File.SHA256, zipWidth(width, w))
 	}
 	if err != nil {
 		return err
@@ -187,6 +182,9 @@ func (s *Server) addPhotoToZip(zw *zip.Writer, p *photo, name string, width int)
 	out, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: p.Version.Created})
 	if err != nil {
 		return err
+	}
+	if width < 0 {
+		return writeStripped(out, r)
 	}
 	_, err = io.Copy(out, r)
 	return err
