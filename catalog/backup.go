@@ -107,19 +107,25 @@ func referencedFiles(ctx context.Context, dbPath string) ([]string, error) {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT DISTINCT sha256 FROM version_files ORDER BY sha256`)
+	return storedFileSums(ctx, db)
+}
+
+// storedFileSums lists, sorted, the stored files a catalog's versions
+// refer to (by SHA-256): what a backup keeps and a sweep must not remove.
+func storedFileSums(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT sha256 FROM version_files ORDER BY sha256`)
 	if err != nil {
-		return nil, fmt.Errorf("backup: list files: %w", err)
+		return nil, fmt.Errorf("list stored files: %w", err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var sum string
 		if err := rows.Scan(&sum); err != nil {
-			return nil, fmt.Errorf("backup: list files: %w", err)
+			return nil, fmt.Errorf("list stored files: %w", err)
 		}
 		if !hashPattern.MatchString(sum) {
-			return nil, fmt.Errorf("backup: the catalog names a file %q that cannot be stored", sum)
+			return nil, fmt.Errorf("the catalog names a file %q that cannot be stored", sum)
 		}
 		out = append(out, sum)
 	}

@@ -3,7 +3,6 @@ package catalog
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -140,19 +139,16 @@ func (fs *Files) Remove(sum string) error {
 // storing a file right now, and its version commits within seconds. It
 // returns how many files it removed.
 func (s *Store) Sweep(ctx context.Context, fs *Files, before time.Time) (int, error) {
-	used := map[string]bool{}
-	if err := s.eachRow(ctx, `SELECT DISTINCT sha256 FROM version_files`, nil, func(rows *sql.Rows) error {
-		var sum string
-		if err := rows.Scan(&sum); err != nil {
-			return err
-		}
-		used[sum] = true
-		return nil
-	}); err != nil {
+	sums, err := storedFileSums(ctx, s.DB)
+	if err != nil {
 		return 0, fmt.Errorf("sweep files: %w", err)
 	}
+	used := make(map[string]bool, len(sums))
+	for _, sum := range sums {
+		used[sum] = true
+	}
 	removed := 0
-	err := filepath.WalkDir(fs.Dir, func(p string, d os.DirEntry, err error) error {
+	err = filepath.WalkDir(fs.Dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return nil

@@ -83,3 +83,13 @@ func (s *Store) PublishedSlugs(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// IndexLag is how many dataset changes wait for the search index (the
+// outbox's length). Errors are internal.
+func (s *Store) IndexLag(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM search_outbox`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("index lag: %w", err)
+	}
+	return n, nil
+}

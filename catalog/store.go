@@ -123,3 +123,16 @@ func parseTime(s string) time.Time {
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// Size is the database's size in bytes (pages in use and free). Errors are
+// internal.
+func (s *Store) Size(ctx context.Context) (int64, error) {
+	var pages, size int64
+	if err := s.DB.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		return 0, fmt.Errorf("database size: %w", err)
+	}
+	if err := s.DB.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&size); err != nil {
+		return 0, fmt.Errorf("database size: %w", err)
+	}
+	return pages * size, nil
+}

@@ -21,7 +21,7 @@ func (s *Server) healthz(c *gin.Context) error {
 	ctx := c.Request.Context()
 	out := gin.H{"status": "ok", "database": "ok", "search": "none"}
 	status := http.StatusOK
-	if lag, err := s.indexLag(ctx); err != nil {
+	if lag, err := s.store.IndexLag(ctx); err != nil {
 		s.log.Error("healthz: database", append(logAttrs(c), "err", err)...)
 		out["status"], out["database"], status = "unavailable", "failing", http.StatusServiceUnavailable
 	} else {

@@ -48,10 +48,10 @@ func (s *Server) newMetrics() *promMetrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portal_search_index_lag",
 			Help: "Dataset changes waiting for the search index (the outbox); stays near 0 when the index keeps up."},
-			func() float64 { return s.gauge(s.indexLag) }),
+			func() float64 { return s.gauge(s.store.IndexLag) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "portal_database_bytes",
 			Help: "Size of the SQLite database (pages in use and free)."},
-			func() float64 { return s.gauge(s.databaseBytes) }))
+			func() float64 { return s.gauge(s.store.Size) }))
 	return m
 }
 
@@ -66,23 +66,6 @@ func (s *Server) gauge(f func(context.Context) (int64, error)) float64 {
 		return -1
 	}
 	return float64(n)
-}
-
-func (s *Server) indexLag(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.store.DB.QueryRowContext(ctx, `SELECT count(*) FROM search_outbox`).Scan(&n)
-	return n, err
-}
-
-func (s *Server) databaseBytes(ctx context.Context) (int64, error) {
-	var pages, size int64
-	if err := s.store.DB.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
-		return 0, err
-	}
-	if err := s.store.DB.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&size); err != nil {
-		return 0, err
-	}
-	return pages * size, nil
 }
 
 func (s *Server) metricsHandler() gin.HandlerFunc {
