@@ -42,20 +42,7 @@ func newOGCServer(t *testing.T) *ogcServer {
 		ts.importCSV(t, "saitama-aed", "AED設置場所", "saitama_aed.csv", string(aed))
 		ts.importCSV(t, "no-geometry", "位置のない表", "t.csv", "名前,数\nあ,1\nい,2\n")
 	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + l.Addr().String()
-	srv, err := New(ts.store, ts.srv.files, ts.srv.search, Config{BaseURL: base, City: ts.srv.cfg.City},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv}}
-	hs.Start()
-	t.Cleanup(hs.Close)
-	return &ogcServer{testServer: ts, base: base}
+	return &ogcServer{testServer: ts, base: serveAtOwnURL(t, ts)}
 }
 
 // ogcCollectionIDs are the collections of newOGCServer: every published
@@ -433,4 +420,25 @@ func TestOGCFeature(t *testing.T) {
 			t.Errorf("feature %s: %d %+v", id, res.StatusCode, e)
 		}
 	}
+}
+
+// serveAtOwnURL serves ts's catalog again on an address of its own, with
+// that address as the base URL, and returns it: clients such as GDAL follow
+// the absolute links, which must point where the server is.
+func serveAtOwnURL(t testing.TB, ts *testServer) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	srv, err := New(ts.store, ts.srv.files, ts.srv.search, Config{BaseURL: base, City: ts.srv.cfg.City},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv}}
+	hs.Start()
+	t.Cleanup(hs.Close)
+	return base
 }

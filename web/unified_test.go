@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -232,19 +229,7 @@ func TestUnifiedLayerInGDAL(t *testing.T) {
 	ts := newUnifiedServer(t)
 	// GDAL follows the absolute links, which name the base URL: serve it
 	// where they point.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + l.Addr().String()
-	srv, err := New(ts.store, ts.srv.files, ts.srv.search, Config{BaseURL: base, City: ts.srv.cfg.City},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &httptest.Server{Listener: l, Config: &http.Server{Handler: srv}}
-	hs.Start()
-	t.Cleanup(hs.Close)
+	base := serveAtOwnURL(t, ts)
 	out, err := exec.Command(ogrinfo, "-ro", "-al", "OAPIF:"+base+"/ogc", "shisetsu-hinanjo").CombinedOutput()
 	if err != nil {
 		t.Fatalf("ogrinfo: %v\n%s", err, out)
