@@ -101,6 +101,10 @@ func (ps *ckanParser) unary(field string) (ckanExpr, error) {
 		e, err := ps.unary(field)
 		return ckanNot{e}, err
 	}
+	// AND, NOT or a sign may be the last thing in the query.
+	if !ps.skip() {
+		return nil, fmt.Errorf("a clause is missing")
+	}
 	switch ps.src[ps.pos] {
 	case '-', '!':
 		ps.pos++

@@ -182,6 +182,9 @@ func TestCKANPackageSearchErrors(t *testing.T) {
 		{"unknown facet field", `facet.field=["nosuch"]`, 409, "Search Error", "", "undefined field nosuch"},
 		{"unclosed parenthesis", q("fq", "organization:(kouhou"), 409, "Search Error", "", "Cannot parse"},
 		{"unclosed quote", q("fq", `tags:"AED`), 409, "Search Error", "", "Cannot parse"},
+		{"AND at the end", q("q", "tags:(AND"), 409, "Search Error", "", "Cannot parse"},
+		{"NOT at the end", q("fq", "tags:防災 NOT"), 409, "Search Error", "", "Cannot parse"},
+		{"sign at the end", q("fq", "tags:防災 -"), 409, "Search Error", "", "Cannot parse"},
 		{"unknown fq field", q("fq", "nosuch:x"), 409, "Search Error", "", "undefined field nosuch"},
 		{"bad date", q("fq", "metadata_modified:[yesterday TO *]"), 409, "Search Error", "", "Invalid Date String"},
 	}
