@@ -139,6 +139,11 @@ func (p *parser) read(rec *record) error {
 		}
 	}
 	p.endField(rec)
+	if rec.tooLong {
+		// The row is refused whole; its values were dropped as they came,
+		// so the field ends already recorded point past the emptied buffer.
+		return nil
+	}
 	s := string(p.buf)
 	prev := 0
 	for _, end := range p.ends {
