@@ -6,6 +6,7 @@ require (
 	github.com/PuerkitoBio/goquery v1.10.3
 	github.com/arran4/golang-ical v0.3.2
 	github.com/blevesearch/bleve/v2 v2.5.7
+	github.com/ebitengine/purego v0.9.1
 	github.com/elnormous/contenttype v1.0.4
 	github.com/gin-gonic/gin v1.10.1
 	github.com/goccy/go-json v0.10.2
@@ -22,6 +23,7 @@ require (
 	github.com/peterstace/simplefeatures v0.59.0
 	github.com/piprate/json-gold v0.7.0
 	github.com/prometheus/client_golang v1.22.0
+	github.com/prometheus/common v0.62.0
 	golang.org/x/crypto v0.48.0
 	golang.org/x/image v0.27.0
 	golang.org/x/sync v0.21.0
@@ -82,7 +84,6 @@ require (
 	github.com/pb33f/ordered-map/v2 v2.3.1 // indirect
 	github.com/pquerna/cachecontrol v0.0.0-20180517163645-1555304b9b35 // indirect
 	github.com/prometheus/client_model v0.6.1 // indirect
-	github.com/prometheus/common v0.62.0 // indirect
 	github.com/prometheus/procfs v0.15.1 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2 // indirect
 	github.com/twitchyliquid64/golang-asm v0.15.1 // indirect

@@ -601,3 +601,33 @@ func TestPIIEXIFOwnerBlocksPublish(t *testing.T) {
 		t.Fatalf("override: %v", err)
 	}
 }
+
+// TestImportRefusesAnImageOverThePixelLimit: a JPEG whose header claims
+// 20000 × 20000 pixels (a few hundred bytes; 1.2 GB once decoded) is
+// refused at upload, by name, and nothing of the upload is kept.
+func TestImportRefusesAnImageOverThePixelLimit(t *testing.T) {
+	im := testImporter(t)
+	var small bytes.Buffer
+	if err := jpeg.Encode(&small, image.NewGray(image.Rect(0, 0, 16, 16)), nil); err != nil {
+		t.Fatal(err)
+	}
+	bomb := bytes.Clone(small.Bytes())
+	sof := bytes.Index(bomb, []byte{0xFF, 0xC0})
+	if sof < 0 {
+		t.Fatal("no SOF0 in Go's JPEG")
+	}
+	// FF C0, length (2), precision (1), height (2), width (2).
+	binary.BigEndian.PutUint16(bomb[sof+5:], 20000)
+	binary.BigEndian.PutUint16(bomb[sof+7:], 20000)
+	if cfg, err := jpeg.DecodeConfig(bytes.NewReader(bomb)); err != nil || cfg.Width != 20000 {
+		t.Fatalf("crafted header reads as %+v, %v", cfg, err)
+	}
+	_, err := im.Import(context.Background(), ImportRequest{Slug: "bomb", Kind: catalog.KindPhoto, Department: "bousai", Publish: true,
+		Files: []File{{Name: "ok.jpg", Data: bytes.NewReader(small.Bytes())}, {Name: "huge.jpg", Data: bytes.NewReader(bomb)}}})
+	if catalog.KindOf(err) != catalog.Invalid || !strings.Contains(err.Error(), "huge.jpg: 20000 × 20000 pixels, over the limit of 100 megapixels") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := im.Store.DatasetBySlug(context.Background(), "bomb"); catalog.KindOf(err) != catalog.NotFound {
+		t.Errorf("the refused upload left a dataset: %v", err)
+	}
+}

@@ -3,6 +3,10 @@ package datasets
 import (
 	"encoding/json"
 	"fmt"
+	"image"
+	_ "image/jpeg" // photo uploads' sizes are read from their headers
+	_ "image/png"
+	"io"
 	"math"
 
 	"github.com/machi-opendata/portal/catalog"
@@ -269,9 +273,16 @@ func (p *imagesPlan) fill(w *recordWriter) (catalog.VersionStats, error) {
 	return st, nil
 }
 
-// photoEXIF reads the metadata of each uploaded image, by file name. An
-// image whose metadata cannot be read (not a JPEG or PNG, or broken) has
-// none: it is still imported, and its published copy still stripped.
+// MaxImagePixels bounds an uploaded image's size, and what the server
+// decodes: a JPEG header can claim 65535 × 65535 pixels in a few bytes,
+// 12 GB to decode. 100 megapixels is a 12000 × 8000 scan of a print, over
+// any camera's photo.
+const MaxImagePixels = 100_000_000
+
+// photoEXIF reads the metadata of each uploaded image, by file name, and
+// refuses an image larger than MaxImagePixels. An image whose metadata
+// cannot be read (not a JPEG or PNG, or broken) has none: it is still
+// imported, and its published copy still stripped.
 func (im *Importer) photoEXIF(images []upload) (map[string]*EXIF, error) {
 	out := map[string]*EXIF{}
 	for _, u := range images {
@@ -280,9 +291,17 @@ func (im *Importer) photoEXIF(images []upload) (map[string]*EXIF, error) {
 			return nil, err
 		}
 		x, err := ReadEXIF(f)
-		f.Close()
 		if err == nil {
 			out[u.Name] = x
+		}
+		var cfg image.Config
+		if _, err = f.Seek(0, io.SeekStart); err == nil {
+			cfg, _, err = image.DecodeConfig(f)
+		}
+		f.Close()
+		if err == nil && cfg.Width*cfg.Height > MaxImagePixels {
+			return nil, catalog.Errorf(catalog.Invalid, "%s: %d × %d pixels, over the limit of %d megapixels; export it smaller",
+				u.Name, cfg.Width, cfg.Height, MaxImagePixels/1_000_000)
 		}
 	}
 	return out, nil

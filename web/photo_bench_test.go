@@ -16,12 +16,15 @@ import (
 	"time"
 
 	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/web/turbojpeg"
 )
 
 // BenchmarkPhotoThumbnails makes the thumbnail and display sizes of 1,000
 // photos of 3000×2000 pixels (PORTAL_BENCH_PHOTOS changes the count) with
 // the server's own code and concurrency (derivatives.warm), from an empty
-// cache. The target is under 60 s on 2 cores. Run it once:
+// cache, once with libjpeg-turbo (what a server with libturbojpeg0 does)
+// and once with Go's codec. The target is under 60 s on 2 cores. Run it
+// once:
 //
 //	go test ./web -run '^$' -bench PhotoThumbnails -benchtime 1x -cpu 2
 //
@@ -35,31 +38,42 @@ func BenchmarkPhotoThumbnails(b *testing.B) {
 	dir := b.TempDir()
 	files := &catalog.Files{Dir: filepath.Join(dir, "files")}
 	sums, bytes := benchPhotos(b, files, n)
-	b.ResetTimer()
-	var wall, cpu time.Duration
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		d := newDerivatives(files)
-		if err := os.RemoveAll(d.dir); err != nil {
-			b.Fatal(err)
-		}
-		cpu0, start := photoCPUTime(b), time.Now()
-		b.StartTimer()
-		if err := d.warm(context.Background(), sums); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		wall += time.Since(start)
-		cpu += photoCPUTime(b) - cpu0
-		if got := d.encodes.Load(); got != int64(2*n) {
-			b.Fatalf("%d derivatives made, want %d", got, 2*n)
-		}
+	lib, libErr := turbojpeg.Open()
+	for _, codec := range []struct {
+		name  string
+		turbo *turbojpeg.Lib
+	}{{"libjpeg-turbo", lib}, {"go", nil}} {
+		b.Run(codec.name, func(b *testing.B) {
+			if codec.name != "go" && lib == nil {
+				b.Skip(libErr)
+			}
+			var wall, cpu time.Duration
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				d := newDerivatives(files)
+				d.turbo = codec.turbo
+				if err := os.RemoveAll(d.dir); err != nil {
+					b.Fatal(err)
+				}
+				cpu0, start := photoCPUTime(b), time.Now()
+				b.StartTimer()
+				if err := d.warm(context.Background(), sums); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				wall += time.Since(start)
+				cpu += photoCPUTime(b) - cpu0
+				if got := d.encodes.Load(); got != int64(2*n) {
+					b.Fatalf("%d derivatives made, want %d", got, 2*n)
+				}
+			}
+			b.ReportMetric(wall.Seconds()/float64(b.N), "sec/op")
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-sec/op")
+			b.ReportMetric(float64(n*b.N)/wall.Seconds(), "photos/sec")
+			b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
+			b.ReportMetric(float64(bytes)/float64(n)/1e6, "MB/photo")
+		})
 	}
-	b.ReportMetric(wall.Seconds()/float64(b.N), "sec/op")
-	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-sec/op")
-	b.ReportMetric(float64(n*b.N)/wall.Seconds(), "photos/sec")
-	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
-	b.ReportMetric(float64(bytes)/float64(n)/1e6, "MB/photo")
 }
 
 // benchPhotos stores n distinct JPEGs of 3000×2000: a few images (a

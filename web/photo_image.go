@@ -2,11 +2,13 @@ package web
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"image"
 	"image/jpeg"
 	_ "image/png" // photo uploads may be PNG; derivatives are JPEG
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,6 +17,8 @@ import (
 	"sync/atomic"
 
 	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/datasets"
+	"github.com/machi-opendata/portal/web/turbojpeg"
 	"golang.org/x/image/draw"
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
@@ -50,10 +54,17 @@ type derivatives struct {
 	// index is the published photos, kept here with their images because
 	// both live as long as the server and only photo code uses them.
 	index photoIndex
+	// turbo is libjpeg-turbo when the system has it: JPEGs are then decoded
+	// at a reduced scale and encoded by it, about five times faster than
+	// with image/jpeg (docs/benchmarks.md); nil keeps Go's codec.
+	turbo *turbojpeg.Lib
 }
 
 func newDerivatives(files *catalog.Files) *derivatives {
 	d := &derivatives{work: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	if lib, err := turbojpeg.Open(); err == nil {
+		d.turbo = lib
+	}
 	if files != nil {
 		d.dir, d.files = filepath.Join(filepath.Dir(files.Dir), "cache", "images"), files
 	}
@@ -175,14 +186,39 @@ func (d *derivatives) warm(ctx context.Context, sums []string) error {
 	return g.Wait()
 }
 
-// decode reads a stored image.
-func (d *derivatives) decode(sum string) (image.Image, error) {
+// decode reads a stored image, at least minWidth pixels wide (0: the full
+// size); it may come out wider than minWidth, never narrower unless the
+// image is. libjpeg-turbo decodes JPEGs when loaded; what it refuses (a
+// CMYK JPEG, data it warns about) is left to image/jpeg, whose verdict
+// stands.
+func (d *derivatives) decode(sum string, minWidth int) (image.Image, error) {
+	w, h, err := d.size(sum)
+	if err != nil {
+		return nil, err
+	}
+	// Uploads over the limit are refused; this guards files stored before.
+	if w*h > datasets.MaxImagePixels {
+		return nil, fmt.Errorf("decode image %s: %d×%d pixels, over the limit of %d", sum, w, h, datasets.MaxImagePixels)
+	}
 	src, err := d.files.Open(sum)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	img, _, err := image.Decode(bufio.NewReaderSize(src, 64<<10))
+	var r io.Reader = bufio.NewReaderSize(src, 64<<10)
+	if d.turbo != nil {
+		data, err := io.ReadAll(src)
+		if err != nil {
+			return nil, fmt.Errorf("read image %s: %w", sum, err)
+		}
+		if bytes.HasPrefix(data, []byte{0xFF, 0xD8}) {
+			if img, _, err := d.turbo.Decode(data, minWidth, datasets.MaxImagePixels); err == nil {
+				return img, nil
+			}
+		}
+		r = bytes.NewReader(data)
+	}
+	img, _, err := image.Decode(r)
 	if err != nil {
 		return nil, fmt.Errorf("decode image %s: %w", sum, err)
 	}
@@ -191,7 +227,7 @@ func (d *derivatives) decode(sum string) (image.Image, error) {
 
 // makeFull re-encodes the full size.
 func (d *derivatives) makeFull(sum, dst string) error {
-	img, err := d.decode(sum)
+	img, err := d.decode(sum, 0)
 	if err != nil {
 		return err
 	}
@@ -202,7 +238,7 @@ func (d *derivatives) makeFull(sum, dst string) error {
 // from the display size (a fourth of its pixels to filter, and no visible
 // difference at 200 pixels).
 func (d *derivatives) makeSmall(sum string) error {
-	img, err := d.decode(sum)
+	img, err := d.decode(sum, displayWidth)
 	if err != nil {
 		return err
 	}
@@ -248,10 +284,11 @@ func scale(img image.Image, width int) image.Image {
 		draw.Draw(rgba, b, y, b.Min, draw.Src)
 		img = rgba
 	}
-	// After a box reduction the rest is less than a halving, where
-	// bilinear (half Catmull-Rom's taps) looks the same.
+	// Less than a halving (what is left after a box reduction, or after
+	// libjpeg-turbo's scaled decode) bilinear looks the same as Catmull-Rom
+	// with half its taps.
 	kernel := draw.CatmullRom
-	if reduced {
+	if reduced || b.Dx() < 2*width {
 		kernel = draw.BiLinear
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, width, height))
@@ -275,12 +312,8 @@ func (d *derivatives) save(img image.Image, dst string) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	w := bufio.NewWriterSize(tmp, 64<<10)
-	if err = jpeg.Encode(w, img, &jpeg.Options{Quality: 85}); err != nil {
-		return fmt.Errorf("encode image: %w", err)
-	}
-	if err = w.Flush(); err != nil {
-		return fmt.Errorf("image cache: %w", err)
+	if err = d.encode(tmp, img); err != nil {
+		return err
 	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("image cache: %w", err)
@@ -289,5 +322,27 @@ func (d *derivatives) save(img image.Image, dst string) (err error) {
 		return fmt.Errorf("image cache: %w", err)
 	}
 	d.encodes.Add(1)
+	return nil
+}
+
+// encode writes img as a JPEG at quality 85, with libjpeg-turbo when it is
+// loaded and the image is RGBA (what it decodes and scale makes).
+func (d *derivatives) encode(w io.Writer, img image.Image) error {
+	const quality = 85
+	if rgba, ok := img.(*image.RGBA); ok && d.turbo != nil {
+		if data, err := d.turbo.Encode(rgba, quality); err == nil {
+			if _, err := w.Write(data); err != nil {
+				return fmt.Errorf("image cache: %w", err)
+			}
+			return nil
+		}
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := jpeg.Encode(bw, img, &jpeg.Options{Quality: quality}); err != nil {
+		return fmt.Errorf("encode image: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("image cache: %w", err)
+	}
 	return nil
 }
