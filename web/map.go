@@ -85,7 +85,13 @@ func (s *Server) mapPage(c *gin.Context) error {
 	p := s.page(c)
 	view := mapView{page: p.titled(p.t("map.title"))}
 	for _, d := range ds {
-		view.Layers = append(view.Layers, s.mapLayerIn(p.Lang, d))
+		layer := s.mapLayerIn(p.Lang, d)
+		if d.Kind == catalog.KindPhoto {
+			// The photos' own GeoJSON: each point opens its photo's page,
+			// with its thumbnail.
+			layer.DataURL = photosGeoJSONOf(d.Slug)
+		}
+		view.Layers = append(view.Layers, layer)
 	}
 	unified, err := s.unifiedMapLayers(c.Request.Context(), p.Lang)
 	if err != nil {

@@ -2,8 +2,11 @@ package web
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,10 +104,14 @@ func TestMapInBrowser(t *testing.T) {
 type mapReport struct {
 	Errors []string
 	Layers []struct {
-		ID               string
+		ID, URL          string
 		Rendered, Source int
 	}
 	Hidden *int
+	Popup  *struct {
+		Href, Title, Img string
+		Width            int
+	}
 }
 
 // drawMap opens path in the browser and checks that every layer of its map
@@ -132,7 +139,7 @@ func drawMap(t *testing.T, ts *testServer, path string) mapReport {
 				Geometry struct{ Coordinates json.RawMessage }
 			}
 		}
-		decode(t, ts.get(t, "/api/v1/datasets/"+l.ID+"/data.geojson"), &fc)
+		decode(t, ts.get(t, l.URL), &fc)
 		places := map[string]bool{}
 		for _, f := range fc.Features {
 			var c any
@@ -184,5 +191,48 @@ func TestMapNearestForm(t *testing.T) {
 	}
 	if r := ts.get(t, "/map?lat=35.7&lon=139.5&hazard=meteor"); r.StatusCode != 400 {
 		t.Errorf("unknown hazard: %d", r.StatusCode)
+	}
+}
+
+// TestPhotoMapInBrowser: the gallery's map draws every photo found that has
+// a place (a search narrows it), and a photo's point opens a popup with its
+// thumbnail, loaded, and a link to its page. The map page's layer of the
+// photo archive is drawn from the same photos' GeoJSON.
+func TestPhotoMapInBrowser(t *testing.T) {
+	requireBrowser(t)
+	ts := newDemoServer(t)
+	for _, path := range []string{"/photos", "/photos?q=" + url.QueryEscape("昭和の駅前"), "/photos?lang=en"} {
+		var found struct {
+			Features []struct {
+				Properties struct{ URL, Thumbnail string }
+			}
+		}
+		decode(t, ts.get(t, "/api/v1/photos.geojson?"+strings.SplitN(path+"?", "?", 3)[1]), &found)
+		if len(found.Features) == 0 {
+			t.Fatalf("%s: no placed photos in the demo to map", path)
+		}
+		rep := drawMap(t, ts, path)
+		if len(rep.Layers) != 1 || rep.Layers[0].Source < len(found.Features) {
+			t.Fatalf("%s: layers %+v, %d photos placed", path, rep.Layers, len(found.Features))
+		}
+		if rep.Popup == nil {
+			t.Fatalf("%s: no popup for a photo's point", path)
+		}
+		if !strings.HasPrefix(rep.Popup.Href, "/photos/") || !strings.HasPrefix(rep.Popup.Img, "/iiif/") || rep.Popup.Width == 0 || rep.Popup.Title == "" {
+			t.Errorf("%s: popup %+v (want a link to the photo's page and its thumbnail, loaded)", path, *rep.Popup)
+		}
+		if r := ts.get(t, rep.Popup.Href); r.StatusCode != http.StatusOK {
+			t.Errorf("%s: the popup's link %s answers %d", path, rep.Popup.Href, r.StatusCode)
+		}
+	}
+	rep := drawMap(t, ts, "/map")
+	i := slices.IndexFunc(rep.Layers, func(l struct {
+		ID, URL          string
+		Rendered, Source int
+	}) bool {
+		return strings.Contains(l.URL, "photos.geojson")
+	})
+	if i < 0 {
+		t.Fatalf("the map page has no photo layer: %+v", rep.Layers)
 	}
 }

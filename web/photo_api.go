@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 )
@@ -98,6 +99,11 @@ func (s *Server) listPhotos(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, gin.H{"total": len(found), "page": q.Page, "per_page": q.PerPage, "items": items})
 	return nil
+}
+
+// photosGeoJSONOf is the GeoJSON of one photo dataset's placed photos.
+func photosGeoJSONOf(slug string) string {
+	return "/api/v1/photos.geojson?" + url.Values{"dataset": {slug}}.Encode()
 }
 
 // maxPhotoFeatures bounds a GeoJSON answer: a map of a whole city's

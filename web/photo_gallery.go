@@ -21,6 +21,8 @@ type photosView struct {
 	First, Last int    // the 1-based positions shown
 	Prev, Next  string // URLs of the neighbouring pages, "" for none
 	GeoJSON     string // the photos found, as GeoJSON for map software
+	Mapped      int    // how many of the photos found have a place
+	MapConfig   string // map.js's configuration, when Mapped
 	Departments []catalog.Department
 }
 
@@ -46,6 +48,18 @@ func (s *Server) photosPage(c *gin.Context) error {
 	view := photosView{page: p.titled(p.t("photos.title")), Query: q, Filtered: len(q.values()) > 0, Total: len(found), Page: q.Page,
 		First: start + 1, Last: start + len(shown), Departments: depts,
 		GeoJSON: "/api/v1/photos.geojson" + encodeQuery(q.values())}
+	for _, ph := range found {
+		if ph.HasPoint {
+			view.Mapped++
+		}
+	}
+	if view.Mapped > 0 {
+		layer := mapLayer{ID: "photos", Title: p.t("photos.title"), TitleLang: p.Lang, Kind: kindName(p.Lang, catalog.KindPhoto),
+			Color: kindColors[catalog.KindPhoto], DataURL: view.GeoJSON, PageURL: "/photos"}
+		if view.MapConfig, err = s.mapConfigIn(c, p.Lang, []mapLayer{layer}); err != nil {
+			return err
+		}
+	}
 	for _, ph := range shown {
 		card := photoCard{photo: ph, Thumbnail: s.thumbnailPath(ph)}
 		view.Photos = append(view.Photos, card)

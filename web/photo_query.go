@@ -10,13 +10,14 @@ import (
 	"github.com/machi-opendata/portal/datasets"
 )
 
-// photoQuery is a search of the photos: words, a period, a place and a
-// department, as /api/v1/photos and /photos read them.
+// photoQuery is a search of the photos: words, a period, a place, a
+// department and a dataset, as /api/v1/photos and /photos read them.
 type photoQuery struct {
 	Q          string
 	From, To   string // as written, for the form and the paging links
 	BBox       string
 	Department string
+	Dataset    string // a photo dataset's id: the map's layer of one archive
 	Page       int
 	PerPage    int
 
@@ -35,7 +36,8 @@ var particles = []string{"の", "に", "で", "と", "や", "へ", "から", "�
 // a missing one); Invalid for a value it cannot read.
 func parsePhotoQuery(get func(string) string, perPage int) (*photoQuery, error) {
 	q := &photoQuery{Q: strings.TrimSpace(get("q")), From: strings.TrimSpace(get("from")), To: strings.TrimSpace(get("to")),
-		BBox: strings.TrimSpace(get("bbox")), Department: strings.TrimSpace(get("department")), Page: 1, PerPage: perPage}
+		BBox: strings.TrimSpace(get("bbox")), Department: strings.TrimSpace(get("department")),
+		Dataset: strings.TrimSpace(get("dataset")), Page: 1, PerPage: perPage}
 	var err error
 	if q.Page, err = photoIntParam(get, "page", 1, maxPage); err != nil {
 		return nil, err
@@ -133,7 +135,7 @@ func trimParticles(s string, start, end bool) string {
 // is a street's name too) or as a period and the words around it (昭和の
 // 駅前: a photo of the 駅前 taken in 昭和).
 func (q *photoQuery) match(p *photo) bool {
-	if q.Department != "" && p.Dataset.Department != q.Department {
+	if q.Department != "" && p.Dataset.Department != q.Department || q.Dataset != "" && p.Dataset.Slug != q.Dataset {
 		return false
 	}
 	if (q.from != "" || q.to != "") && !photoOverlaps(p, q.from, q.to) {
@@ -195,7 +197,7 @@ func (q *photoQuery) pageOf(found []*photo) []*photo {
 // filters (the gallery's paging); the page is the caller's.
 func (q *photoQuery) values() url.Values {
 	v := url.Values{}
-	for _, kv := range [][2]string{{"q", q.Q}, {"from", q.From}, {"to", q.To}, {"bbox", q.BBox}, {"department", q.Department}} {
+	for _, kv := range [][2]string{{"q", q.Q}, {"from", q.From}, {"to", q.To}, {"bbox", q.BBox}, {"department", q.Department}, {"dataset", q.Dataset}} {
 		if kv[1] != "" {
 			v.Set(kv[0], kv[1])
 		}

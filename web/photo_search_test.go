@@ -101,6 +101,8 @@ func TestPhotoSearch(t *testing.T) {
 		{"bbox and words", "bbox=139.5,35.6,139.6,35.8&q=" + q("駅前"), []string{"1", "2"}},
 		{"department", "department=shisan&q=" + q("庁舎"), []string{"3"}},
 		{"unknown department", "department=nope", nil},
+		{"dataset", "dataset=era-photos&q=" + q("庁舎"), []string{"3"}},
+		{"another dataset", "dataset=photo-archive", nil},
 		{"subject", "q=" + q("カラー"), []string{"2"}},
 	}
 	for _, tt := range tests {

@@ -128,18 +128,49 @@ function extend(bounds, g) {
 const japanese = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 // popup shows a feature's name and a link to its layer's page; text only, so
-// nothing in the data is ever read as HTML.
+// nothing in the data is ever read as HTML. A photo (from the photos'
+// GeoJSON, whose features carry their page and thumbnail) shows its
+// thumbnail and opens its own page. Those addresses are this server's: only
+// their paths are used, so a link or an image never leaves it.
 function popup(e, layer) {
   const p = e.features[0].properties;
-  const name = p['名称'] ?? p['施設名'] ?? p['イベント名'] ?? p['設置位置'] ?? p['タイトル'] ?? layer.title;
+  const name = photoTitle(p) ?? p['名称'] ?? p['施設名'] ?? p['イベント名'] ?? p['設置位置'] ?? p['タイトル'] ?? layer.title;
   const div = document.createElement('div');
   const strong = document.createElement('strong');
   strong.textContent = name;
   strong.lang = japanese.test(name) ? 'ja' : document.documentElement.lang;
+  if (typeof p.url === 'string' && typeof p.thumbnail === 'string') {
+    const photo = document.createElement('a');
+    photo.href = new URL(p.url, location.href).pathname;
+    photo.className = 'popup-photo';
+    const img = document.createElement('img');
+    img.src = new URL(p.thumbnail, location.href).pathname;
+    img.alt = ''; // the title beside it names the photo
+    img.width = 200;
+    photo.append(img, document.createElement('br'), strong);
+    div.append(photo);
+  } else {
+    div.append(strong);
+  }
   const a = document.createElement('a');
   a.href = layer.page;
   a.textContent = layer.title;
   a.lang = layer.lang;
-  div.append(strong, document.createElement('br'), a);
+  div.append(document.createElement('br'), a);
   new maplibregl.Popup().setLngLat(e.lngLat).setDOMContent(div).addTo(map);
+}
+
+// photoTitle is a photo's title in the page's language, when the feature
+// is a photo. MapLibre hands nested properties over as JSON text.
+function photoTitle(p) {
+  let t = p.title;
+  if (typeof t === 'string' && t.startsWith('{')) {
+    try {
+      t = JSON.parse(t);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!t || typeof t !== 'object') return undefined;
+  return (document.documentElement.lang === 'en' && t.en) || t.ja;
 }
