@@ -95,16 +95,7 @@ func (s *Server) iiifImage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	width := 0
-	if sz := c.Param("size"); sz == "max" {
-		width = w
-	} else if n, err := strconv.Atoi(strings.TrimSuffix(sz, ",")); err == nil && strings.HasSuffix(sz, ",") {
-		for _, is := range sizes(w, h) {
-			if is.Width == n {
-				width = n
-			}
-		}
-	}
+	width := level0Width(c.Param("size"), w, h)
 	if width == 0 {
 		return catalog.Errorf(catalog.Invalid, "size %q is not one of the sizes listed in info.json", c.Param("size"))
 	}
@@ -124,6 +115,27 @@ func (s *Server) iiifImage(c *gin.Context) error {
 	// ServeContent answers If-None-Match with 304 and serves ranges.
 	http.ServeContent(c.Writer, c.Request, "", st.ModTime(), f)
 	return nil
+}
+
+// level0Width is the width of the pre-generated size that a IIIF size
+// parameter names for an image of w×h, or 0 for none. Image API 3.0 names a
+// size listed in info.json as "w,h" (its canonical form, what viewers such
+// as OpenSeadragon ask for), and the whole image as "max"; "w," and ",h"
+// name the same sizes by one side.
+func level0Width(param string, w, h int) int {
+	if param == "max" {
+		return w
+	}
+	ws, hs, ok := strings.Cut(param, ",")
+	if !ok || ws == "" && hs == "" {
+		return 0
+	}
+	for _, is := range sizes(w, h) {
+		if (ws == "" || ws == strconv.Itoa(is.Width)) && (hs == "" || hs == strconv.Itoa(is.Height)) {
+			return is.Width
+		}
+	}
+	return 0
 }
 
 // iiifLang is a IIIF language map (named apart from the pages' lang).

@@ -51,6 +51,11 @@ func TestPhotoDerivatives(t *testing.T) {
 		{"display", "/iiif/big-photos-7/full/800,/0/default.jpg", 800, 600},
 		{"full", "/iiif/big-photos-7/full/1200,/0/default.jpg", 1200, 900},
 		{"max", "/iiif/big-photos-7/full/max/0/default.jpg", 1200, 900},
+		// Image API 3.0's canonical form, what OpenSeadragon asks for.
+		{"thumbnail as w,h", "/iiif/big-photos-7/full/200,150/0/default.jpg", 200, 150},
+		{"display as w,h", "/iiif/big-photos-7/full/800,600/0/default.jpg", 800, 600},
+		{"full as w,h", "/iiif/big-photos-7/full/1200,900/0/default.jpg", 1200, 900},
+		{"display as ,h", "/iiif/big-photos-7/full/,600/0/default.jpg", 800, 600},
 		{"demo thumbnail", "/iiif/photo-archive-1/full/200,/0/default.jpg", 200, 150},
 		{"demo full", "/iiif/photo-archive-1/full/max/0/default.jpg", 640, 480},
 	}
@@ -109,6 +114,11 @@ func TestPhotoImageRefusals(t *testing.T) {
 	}{
 		{"/iiif/big-photos-7/full/300,/0/default.jpg", 400}, // not a listed size
 		{"/iiif/big-photos-7/full/,200/0/default.jpg", 400},
+		{"/iiif/big-photos-7/full/200,151/0/default.jpg", 400}, // a listed width, another height
+		{"/iiif/big-photos-7/full/,/0/default.jpg", 400},
+		{"/iiif/big-photos-7/full/200/0/default.jpg", 400},
+		{"/iiif/big-photos-7/full/^max/0/default.jpg", 400}, // upscaling is not level 0
+		{"/iiif/big-photos-7/full/pct:50/0/default.jpg", 400},
 		{"/iiif/big-photos-7/full/200,/90/default.jpg", 400},
 		{"/iiif/big-photos-7/full/200,/0/gray.jpg", 400},
 		{"/iiif/big-photos-7/full/200,/0/default.png", 400},
