@@ -55,7 +55,7 @@ func (s *Server) Run(ctx context.Context) {
 		s.log.Info("photos: JPEG thumbnails are made with libjpeg-turbo")
 	} else {
 		// Five times slower thumbnails are worth a line at start.
-		s.log.Warn("photos: libturbojpeg not found, JPEG thumbnails are made with Go's slower codec; install libturbojpeg0 (Debian, Ubuntu) for about five times faster ones")
+		s.log.Warn("photos: libturbojpeg not found, JPEG thumbnails are made with Go's slower codec; install libturbojpeg0 (Debian, Ubuntu) for thumbnails made in less than half the time")
 	}
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
