@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -61,18 +62,86 @@ type eventFields struct {
 	Fee         string   `json:"fee"`
 	URL         string   `json:"url"`
 	Organizer   string   `json:"organizer"`
+	ContactName string   `json:"contact_name"` // 連絡先名称: often the department that holds it
+}
+
+// eventFilter is a search of the events, as /api/v1/events, the calendar
+// feeds and the events page read it.
+type eventFilter struct {
+	Dataset    string // one event dataset's id; "" for all of them
+	From, To   string // ISO dates, inclusive, either open
+	Q          string // words anywhere in the record
+	Place      string // words in the venue's name or address
+	BBox       *catalog.BBox
+	Department string // a department's code: see holds
+	deptName   string // its name, folded; set by readEventFilter
+}
+
+// readEventFilter reads a search from the request's parameters (from, to,
+// q, place, bbox, department); Invalid for a value it cannot read. An
+// unknown department finds nothing, as an unknown word would.
+func (s *Server) readEventFilter(c *gin.Context) (eventFilter, error) {
+	f := eventFilter{Q: clipQuery(c.Query("q")), Place: clipQuery(c.Query("place")), Department: strings.TrimSpace(c.Query("department"))}
+	var err error
+	if f.From, f.To, err = eventPeriod(c); err != nil {
+		return f, err
+	}
+	if b := c.Query("bbox"); b != "" {
+		if f.BBox, err = parseBBox(b); err != nil {
+			return f, err
+		}
+	}
+	if f.Department != "" {
+		d, err := s.store.Department(c.Request.Context(), f.Department)
+		switch {
+		case catalog.KindOf(err) == catalog.NotFound:
+			f.deptName = "\x00" // matches no text
+		case err != nil:
+			return f, err
+		default:
+			f.deptName = catalog.Fold(d.NameJA)
+		}
+	}
+	return f, nil
+}
+
+// holds tells whether the department of f holds an event of dataset d: it
+// publishes the dataset, or the event names it as its contact or organizer
+// (a city-wide イベント一覧 from 秘書広報課 lists 健康課's health checks with
+// 健康課 as their contact).
+func (f *eventFilter) holds(d *catalog.Dataset, ev *eventFields) bool {
+	if f.Department == "" || d.Department == f.Department {
+		return true
+	}
+	return strings.Contains(catalog.Fold(ev.ContactName), f.deptName) || strings.Contains(catalog.Fold(ev.Organizer), f.deptName)
+}
+
+// values writes f back as query parameters, for links that keep the
+// search (the events page's subscribe link).
+func (f *eventFilter) values() url.Values {
+	v := url.Values{}
+	for _, kv := range [][2]string{{"q", f.Q}, {"place", f.Place}, {"department", f.Department}} {
+		if kv[1] != "" {
+			v.Set(kv[0], kv[1])
+		}
+	}
+	if f.BBox != nil {
+		v.Set("bbox", fmt.Sprintf("%g,%g,%g,%g", f.BBox[0], f.BBox[1], f.BBox[2], f.BBox[3]))
+	}
+	return v
 }
 
 // maxEvents bounds one page's events: a city holds a few hundred a month.
 const maxEvents = 1000
 
-// findEvents lists the events that meet from..to (ISO dates, inclusive)
-// and contain q, by date and time; of the event dataset slug only, unless
-// it is empty (then NotFound if there is no such event dataset).
+// findEvents lists the events that f finds, by date and time; of the
+// event dataset f.Dataset only, unless it is empty (then NotFound if there
+// is no such event dataset).
 //
 // limit bounds the answer (0: every event): a page shows a month, a
 // calendar feed holds them all.
-func (s *Server) findEvents(ctx context.Context, slug, from, to, q string, limit int) ([]eventItem, error) {
+func (s *Server) findEvents(ctx context.Context, f eventFilter, limit int) ([]eventItem, error) {
+	slug, from, to := f.Dataset, f.From, f.To
 	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
 	if err != nil {
 		return nil, err
@@ -88,22 +157,37 @@ func (s *Server) findEvents(ctx context.Context, slug, from, to, q string, limit
 		return nil, err
 	}
 	var out []eventItem
-	words := strings.Fields(catalog.Fold(q))
+	words := strings.Fields(catalog.Fold(f.Q))
+	places := strings.Fields(catalog.Fold(f.Place))
 	for _, d := range ds {
 		v := versions[d.ID]
 		if v == nil {
 			continue
 		}
 		err := s.records.EachTyped(ctx, v, func(row int, fields, props []byte) error {
-			var f eventFields
+			var ev eventFields
 			// goccy/go-json decodes about three times faster than
 			// encoding/json: a 10,000-event calendar feed is mostly this.
-			if err := gojson.Unmarshal(fields, &f); err != nil {
+			if err := gojson.Unmarshal(fields, &ev); err != nil {
 				return fmt.Errorf("event record %d: %w", row, err)
 			}
-			end := cmp.Or(f.EndDate, f.StartDate)
-			if f.StartDate == "" || to != "" && f.StartDate > to || from != "" && end < from {
+			end := cmp.Or(ev.EndDate, ev.StartDate)
+			if ev.StartDate == "" || to != "" && ev.StartDate > to || from != "" && end < from {
 				return nil // undated, or outside the period
+			}
+			if !f.holds(d, &ev) {
+				return nil
+			}
+			if f.BBox != nil && (ev.Lat == nil || ev.Lon == nil || *ev.Lon < f.BBox[0] || *ev.Lat < f.BBox[1] || *ev.Lon > f.BBox[2] || *ev.Lat > f.BBox[3]) {
+				return nil
+			}
+			if len(places) > 0 {
+				venue := catalog.Fold(ev.Place + " " + ev.Address)
+				for _, w := range places {
+					if !strings.Contains(venue, w) {
+						return nil
+					}
+				}
 			}
 			if len(words) > 0 {
 				text := catalog.Fold(string(props))
@@ -113,14 +197,14 @@ func (s *Server) findEvents(ctx context.Context, slug, from, to, q string, limit
 					}
 				}
 			}
-			e := eventItem{Name: cmp.Or(f.Name, d.TitleJA), Start: f.StartDate, End: f.EndDate,
-				StartTime: f.StartTime, EndTime: f.EndTime, Place: f.Place, Address: f.Address, Lat: f.Lat, Lon: f.Lon,
-				Fee: f.Fee, Description: f.Description, URL: f.URL,
-				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: f.ID, modified: d.Modified}
+			e := eventItem{Name: cmp.Or(ev.Name, d.TitleJA), Start: ev.StartDate, End: ev.EndDate,
+				StartTime: ev.StartTime, EndTime: ev.EndTime, Place: ev.Place, Address: ev.Address, Lat: ev.Lat, Lon: ev.Lon,
+				Fee: ev.Fee, Description: ev.Description, URL: ev.URL,
+				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: ev.ID, modified: d.Modified}
 			if e.End == e.Start {
 				e.End = ""
 			}
-			e.rec, e.first, e.RRule = eventRule(f)
+			e.rec, e.first, e.RRule = eventRule(ev)
 			out = append(out, e)
 			return nil
 		})
@@ -154,6 +238,9 @@ type dayGroup struct {
 type eventsView struct {
 	page
 	Month, MonthLabel, Prev, Next, Q string
+	Department                       string
+	Departments                      []catalog.Department
+	Subscribe                        string // the calendar feed of this search, when filtered
 	Total                            int
 	Days                             []dayGroup
 	Weeks                            [][]calendarDay
@@ -163,11 +250,11 @@ type eventsView struct {
 // listEvents is GET /api/v1/events: the events that meet from..to
 // (dates, inclusive, either open) and contain q.
 func (s *Server) listEvents(c *gin.Context) error {
-	from, to, err := eventPeriod(c)
+	f, err := s.readEventFilter(c)
 	if err != nil {
 		return err
 	}
-	evs, err := s.findEvents(c.Request.Context(), "", from, to, clipQuery(c.Query("q")), maxEvents)
+	evs, err := s.findEvents(c.Request.Context(), f, maxEvents)
 	if err != nil {
 		return err
 	}
@@ -203,14 +290,33 @@ func (s *Server) eventsPage(c *gin.Context) error {
 		}
 		month = t
 	}
-	q := clipQuery(c.Query("q"))
-	last := month.AddDate(0, 1, -1)
-	evs, err := s.findEvents(c.Request.Context(), "", month.Format(time.DateOnly), last.Format(time.DateOnly), q, maxEvents)
+	f, err := s.readEventFilter(c)
 	if err != nil {
 		return err
 	}
-	view := eventsView{page: p.titled(p.t("events.title")), Month: month.Format("2006-01"), MonthLabel: formatMonth(p.Lang, month), Q: q, Total: len(evs),
-		Prev: month.AddDate(0, -1, 0).Format("2006-01"), Next: month.AddDate(0, 1, 0).Format("2006-01"), Titles: map[string]text{}}
+	last := month.AddDate(0, 1, -1)
+	f.From, f.To = month.Format(time.DateOnly), last.Format(time.DateOnly)
+	evs, err := s.findEvents(c.Request.Context(), f, maxEvents)
+	if err != nil {
+		return err
+	}
+	depts, err := s.store.Departments(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	// The months either side keep the search; the calendar feed of a
+	// search is what a resident subscribes to (健康課's health checks).
+	link := func(m time.Time) string {
+		v := f.values()
+		v.Set("month", m.Format("2006-01"))
+		return "/events?" + v.Encode()
+	}
+	view := eventsView{page: p.titled(p.t("events.title")), Month: month.Format("2006-01"), MonthLabel: formatMonth(p.Lang, month), Q: f.Q,
+		Department: f.Department, Departments: depts, Total: len(evs),
+		Prev: link(month.AddDate(0, -1, 0)), Next: link(month.AddDate(0, 1, 0)), Titles: map[string]text{}}
+	if v := f.values(); len(v) > 0 {
+		view.Subscribe = "/events.ics?" + v.Encode()
+	}
 	ds, _, _, err := s.store.FindDatasets(c.Request.Context(), catalog.Filter{Kind: catalog.KindEvent})
 	if err != nil {
 		return err

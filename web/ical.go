@@ -24,11 +24,11 @@ import (
 const tokyoTZ = "Asia/Tokyo"
 
 func (s *Server) eventsICS(c *gin.Context) error {
-	from, to, err := eventPeriod(c)
+	f, err := s.readEventFilter(c)
 	if err != nil {
 		return err
 	}
-	evs, err := s.findEvents(c.Request.Context(), "", from, to, clipQuery(c.Query("q")), 0)
+	evs, err := s.findEvents(c.Request.Context(), f, 0)
 	if err != nil {
 		return err
 	}
@@ -36,11 +36,12 @@ func (s *Server) eventsICS(c *gin.Context) error {
 }
 
 func (s *Server) datasetEventsICS(c *gin.Context) error {
-	from, to, err := eventPeriod(c)
+	f, err := s.readEventFilter(c)
 	if err != nil {
 		return err
 	}
-	evs, err := s.findEvents(c.Request.Context(), c.Param("id"), from, to, clipQuery(c.Query("q")), 0)
+	f.Dataset = c.Param("id")
+	evs, err := s.findEvents(c.Request.Context(), f, 0)
 	if err != nil {
 		return err
 	}
