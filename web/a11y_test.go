@@ -72,7 +72,7 @@ func artifactsDir(t *testing.T, name string) string {
 func TestPagesAccessible(t *testing.T) {
 	requireBrowser(t)
 	ts := newDemoServer(t)
-	pages := []string{"/", "/datasets", "/datasets?q=図書館", "/datasets/evacuation-spaces", "/datasets/events", "/events", "/photos", "/photos/photo-archive-1", "/about", "/map?lat=35.705&lon=139.565&hazard=flood",
+	pages := []string{"/", "/datasets", "/datasets?q=図書館", "/datasets/evacuation-spaces", "/datasets/events", "/events", "/events/events/12", "/photos", "/photos/photo-archive-1", "/about", "/map?lat=35.705&lon=139.565&hazard=flood",
 		"/map", "/api/", "/ogc?f=html", "/ogc/collections/aed/items?f=html", "/no-such-page"}
 	var urls []string
 	for _, l := range langs {

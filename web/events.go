@@ -32,6 +32,7 @@ type eventItem struct {
 	Fee          string    `json:"fee"`
 	Description  string    `json:"description"`
 	URL          string    `json:"url"`
+	Page         string    `json:"page"`  // the event's page on the portal
 	RRule        string    `json:"rrule"` // RFC 5545, read from its text (毎週水曜日); empty: not recurring
 	No           string    `json:"-"`     // the standard's NO column: the event's number in its dataset
 	Dataset      string    `json:"dataset"`
@@ -200,7 +201,8 @@ func (s *Server) findEvents(ctx context.Context, f eventFilter, limit int) ([]ev
 			e := eventItem{Name: cmp.Or(ev.Name, d.TitleJA), Start: ev.StartDate, End: ev.EndDate,
 				StartTime: ev.StartTime, EndTime: ev.EndTime, Place: ev.Place, Address: ev.Address, Lat: ev.Lat, Lon: ev.Lon,
 				Fee: ev.Fee, Description: ev.Description, URL: ev.URL,
-				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: ev.ID, modified: d.Modified}
+				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: ev.ID, modified: d.Modified,
+				Page: s.cfg.BaseURL + eventPath(d.Slug, ev.ID, row)}
 			if e.End == e.Start {
 				e.End = ""
 			}

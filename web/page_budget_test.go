@@ -87,6 +87,7 @@ var citizenPages = []struct{ name, path string }{
 	{"dataset", "/datasets/evacuation-spaces"},
 	{"dataset_events", "/datasets/events"},
 	{"events", "/events"},
+	{"event", "/events/events/12"},
 	{"photos", "/photos"},
 	{"photos_search", "/photos?q=駅前"},
 	{"photo", "/photos/photo-archive-1"},

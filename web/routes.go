@@ -26,6 +26,8 @@ func (s *Server) routes() {
 	get(r, "/map", s.mapPage)
 	get(r, "/events", s.eventsPage)
 	get(r, "/events.ics", s.eventsICS)
+	get(r, "/events/:dataset/:key", s.eventPage)
+	get(r, "/events/:dataset/:key/calendar.ics", s.eventICS)
 	get(r, "/about", s.aboutPage)
 	get(r, "/photos", s.photosPage)
 	get(r, "/photos/:id", s.photoPage)

@@ -232,27 +232,7 @@ func (s *Server) eventsLD(ctx context.Context, v *catalog.Version, now time.Time
 		if f.Name == "" || !ldIsDate(f.StartDate) || cmp.Or(f.EndDate, f.StartDate) < today {
 			return nil
 		}
-		e := ldEvent{Type: "Event", Name: f.Name, Description: f.Description,
-			StartDate: ldDateTime(f.StartDate, f.StartTime), URL: ldURL(f.URL)}
-		switch {
-		case ldIsDate(f.EndDate):
-			e.EndDate = ldDateTime(f.EndDate, f.EndTime)
-		case f.EndTime != "":
-			e.EndDate = ldDateTime(f.StartDate, f.EndTime)
-		}
-		if f.Place != "" || f.Address != "" || f.Lat != nil && f.Lon != nil {
-			e.Location = &ldPlace{Type: "Place", Name: cmp.Or(f.Place, f.Address)}
-			if f.Address != "" {
-				e.Location.Address = &ldAddress{Type: "PostalAddress", StreetAddress: f.Address, AddressCountry: "JP"}
-			}
-			if f.Lat != nil && f.Lon != nil {
-				e.Location.Geo = ldGeoCoordinates{Type: "GeoCoordinates", Latitude: *f.Lat, Longitude: *f.Lon}
-			}
-		}
-		if f.Organizer != "" {
-			e.Organizer = &ldOrganization{Type: "Organization", Name: f.Organizer}
-		}
-		events = append(events, e)
+		events = append(events, ldEventOf(&f))
 		return nil
 	})
 	if err != nil || len(events) == 0 {
@@ -263,6 +243,31 @@ func (s *Server) eventsLD(ctx context.Context, v *catalog.Version, now time.Time
 	slices.SortStableFunc(events, func(a, b ldEvent) int { return strings.Compare(a.StartDate, b.StartDate) })
 	g := &ldGraph{Context: schemaContext, Graph: events[:min(len(events), maxLDEvents)]}
 	return g, nil
+}
+
+// ldEventOf describes one event's record as a schema.org Event.
+func ldEventOf(f *eventFields) ldEvent {
+	e := ldEvent{Type: "Event", Name: f.Name, Description: f.Description,
+		StartDate: ldDateTime(f.StartDate, f.StartTime), URL: ldURL(f.URL)}
+	switch {
+	case ldIsDate(f.EndDate):
+		e.EndDate = ldDateTime(f.EndDate, f.EndTime)
+	case f.EndTime != "":
+		e.EndDate = ldDateTime(f.StartDate, f.EndTime)
+	}
+	if f.Place != "" || f.Address != "" || f.Lat != nil && f.Lon != nil {
+		e.Location = &ldPlace{Type: "Place", Name: cmp.Or(f.Place, f.Address)}
+		if f.Address != "" {
+			e.Location.Address = &ldAddress{Type: "PostalAddress", StreetAddress: f.Address, AddressCountry: "JP"}
+		}
+		if f.Lat != nil && f.Lon != nil {
+			e.Location.Geo = ldGeoCoordinates{Type: "GeoCoordinates", Latitude: *f.Lat, Longitude: *f.Lon}
+		}
+	}
+	if f.Organizer != "" {
+		e.Organizer = &ldOrganization{Type: "Organization", Name: f.Organizer}
+	}
+	return e
 }
 
 // ldTime writes a catalog time as schema.org's DateTime (ISO 8601).

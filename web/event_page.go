@@ -1,0 +1,181 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	gojson "github.com/goccy/go-json"
+	"github.com/machi-opendata/portal/catalog"
+)
+
+// Each event has its own page: what a resident needs to go (when, where,
+// fee, capacity, how and by when to apply, whom to ask), a link that adds
+// it to their calendar, and a schema.org Event for search engines. Its
+// address is /events/{dataset}/{key}: the key is the standard's NO column,
+// the event's number in its dataset (what the calendar feeds' UIDs use,
+// so a page outlives new versions of the list), or r{row} without one.
+
+// eventKey is the key of an event's page.
+func eventKey(no string, row int) string {
+	if no != "" && !strings.HasPrefix(no, "r") {
+		return no
+	}
+	return "r" + strconv.Itoa(row)
+}
+
+// eventPath is the path of an event's page.
+func eventPath(slug, no string, row int) string {
+	return "/events/" + url.PathEscape(slug) + "/" + url.PathEscape(eventKey(no, row))
+}
+
+// eventDetail is an event record's typed fields, the page's share too.
+type eventDetail struct {
+	eventFields
+	NameEN           string `json:"name_en"`
+	FeeDetail        string `json:"fee_detail"`
+	Capacity         any    `json:"capacity"` // a number, or text such as 先着50人
+	Deadline         string `json:"deadline"`
+	DeadlineTime     string `json:"deadline_time"`
+	Application      string `json:"application"`
+	Access           string `json:"access"`
+	Parking          string `json:"parking"`
+	ContactPhone     string `json:"contact_phone"`
+	ContactExtension string `json:"contact_extension"`
+	Note             string `json:"note"`
+}
+
+// errFound stops a walk over records at the one looked for.
+var errFound = errors.New("found")
+
+// eventByKey finds the event of key in the published event dataset slug.
+func (s *Server) eventByKey(ctx context.Context, slug, key string) (*catalog.Dataset, *eventDetail, eventItem, error) {
+	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
+	if err != nil {
+		return nil, nil, eventItem{}, err
+	}
+	var d *catalog.Dataset
+	for _, x := range ds {
+		if x.Slug == slug {
+			d = x
+		}
+	}
+	if d == nil {
+		return nil, nil, eventItem{}, catalog.Errorf(catalog.NotFound, "no event dataset %q", slug)
+	}
+	versions, _, err := s.store.CurrentVersions(ctx, []*catalog.Dataset{d})
+	if err != nil {
+		return nil, nil, eventItem{}, err
+	}
+	v := versions[d.ID]
+	if v == nil {
+		return nil, nil, eventItem{}, catalog.Errorf(catalog.NotFound, "no event %q in %q", key, slug)
+	}
+	var found *eventDetail
+	var item eventItem
+	err = s.records.EachTyped(ctx, v, func(row int, fields, props []byte) error {
+		var ev eventDetail
+		if err := gojson.Unmarshal(fields, &ev); err != nil {
+			return fmt.Errorf("event record %d: %w", row, err)
+		}
+		if eventKey(ev.ID, row) != key {
+			return nil
+		}
+		found = &ev
+		item = eventItem{Name: cmp.Or(ev.Name, d.TitleJA), Start: ev.StartDate, End: ev.EndDate, StartTime: ev.StartTime, EndTime: ev.EndTime,
+			Place: ev.Place, Address: ev.Address, Lat: ev.Lat, Lon: ev.Lon, Fee: ev.Fee, Description: ev.Description, URL: ev.URL,
+			Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: ev.ID, modified: d.Modified, Page: s.cfg.BaseURL + eventPath(d.Slug, ev.ID, row)}
+		if item.End == item.Start {
+			item.End = ""
+		}
+		item.rec, item.first, item.RRule = eventRule(ev.eventFields)
+		return errFound
+	})
+	if err != nil && !errors.Is(err, errFound) {
+		return nil, nil, eventItem{}, err
+	}
+	if found == nil {
+		return nil, nil, eventItem{}, catalog.Errorf(catalog.NotFound, "no event %q in %q", key, slug)
+	}
+	return d, found, item, nil
+}
+
+type eventView struct {
+	page
+	*eventDetail
+	Title, When, Month, ICS, Phone string
+	DatasetTitle                   text
+	DatasetSlug                    string
+	Past                           bool
+	LD                             *ldGraph
+}
+
+// eventPage is GET /events/{dataset}/{key}.
+func (s *Server) eventPage(c *gin.Context) error {
+	d, ev, item, err := s.eventByKey(c.Request.Context(), c.Param("dataset"), c.Param("key"))
+	if err != nil {
+		return err
+	}
+	p := s.page(c)
+	title := item.Name
+	if p.Lang == en && ev.NameEN != "" {
+		title = ev.NameEN
+	}
+	start, err := time.ParseInLocation(time.DateOnly, item.Start, japan)
+	if err != nil {
+		return catalog.Errorf(catalog.NotFound, "event %q has no date", c.Param("key"))
+	}
+	when := formatDay(p.Lang, start)
+	if end, err := time.ParseInLocation(time.DateOnly, item.End, japan); err == nil {
+		when = p.t("events.period", "start", when, "end", formatDay(p.Lang, end))
+	}
+	switch {
+	case item.StartTime != "" && item.EndTime != "":
+		when += " " + item.StartTime + p.t("events.until") + item.EndTime
+	case item.StartTime != "":
+		when += " " + item.StartTime
+	}
+	today := s.now().In(japan).Format(time.DateOnly)
+	view := eventView{page: p.titled(title), eventDetail: ev, Title: title, When: when, Month: start.Format("2006-01"),
+		ICS: eventPath(d.Slug, item.No, item.Row) + "/calendar.ics", Phone: telDigits(ev.ContactPhone),
+		DatasetTitle: pick(p.Lang, d.TitleJA, d.TitleEN), DatasetSlug: d.Slug,
+		// A recurring event without an end goes on; any other is over
+		// after its last day.
+		Past: (item.rec == nil || item.End != "") && cmp.Or(item.End, item.Start) < today,
+		LD:   &ldGraph{Context: schemaContext, Graph: []ldEvent{ldEventOf(&ev.eventFields)}}}
+	return s.render(c, 200, "event.html", view)
+}
+
+// eventICS is GET /events/{dataset}/{key}/calendar.ics: the one event, for
+// a calendar app's "add".
+func (s *Server) eventICS(c *gin.Context) error {
+	_, _, item, err := s.eventByKey(c.Request.Context(), c.Param("dataset"), c.Param("key"))
+	if err != nil {
+		return err
+	}
+	return s.writeICS(c, item.Name, item.Dataset+"-"+eventKey(item.No, item.Row), []eventItem{item})
+}
+
+// telDigits is a phone number as a tel: link wants it (digits and a
+// leading +), or "" when it has too few digits to be one.
+func telDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' || r == '+' && b.Len() == 0 {
+			b.WriteRune(r)
+		}
+		if r >= '０' && r <= '９' {
+			b.WriteRune('0' + r - '０')
+		}
+	}
+	if b.Len() < 6 {
+		return ""
+	}
+	return b.String()
+}
