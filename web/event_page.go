@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -178,4 +179,45 @@ func telDigits(s string) string {
 		return ""
 	}
 	return b.String()
+}
+
+// upcomingCache keeps the home page's coming events: finding them reads
+// every event record, and they change only with the day or a new version
+// of an event dataset, which is what the key says.
+type upcomingCache struct {
+	mu    sync.Mutex
+	key   string
+	items []eventItem
+}
+
+// upcomingEvents are the first n events not over by today (in Japan),
+// soonest first: what the home page lists. Past events stay in the data
+// and on their pages; they only leave this view.
+func (s *Server) upcomingEvents(ctx context.Context, n int) ([]eventItem, error) {
+	today := s.now().In(japan).Format(time.DateOnly)
+	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
+	if err != nil {
+		return nil, err
+	}
+	versions, _, err := s.store.CurrentVersions(ctx, ds)
+	if err != nil {
+		return nil, err
+	}
+	key := today
+	for _, d := range ds {
+		if v := versions[d.ID]; v != nil {
+			key += fmt.Sprintf("|%s:%d", d.Slug, v.ID)
+		}
+	}
+	uc := &s.upcoming
+	uc.mu.Lock()
+	defer uc.mu.Unlock()
+	if uc.key != key {
+		evs, err := s.findEvents(ctx, eventFilter{From: today}, 0)
+		if err != nil {
+			return nil, err
+		}
+		uc.key, uc.items = key, evs[:min(len(evs), n)]
+	}
+	return uc.items[:min(len(uc.items), n)], nil
 }

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +34,7 @@ func TestEventPages(t *testing.T) {
 	for _, e := range feed {
 		uidOf[e.Summary+" "+e.Start.At[:10]] = e.UID
 	}
-	for _, e := range api.Items {
+	for i, e := range api.Items {
 		u, err := url.Parse(e.Page)
 		if err != nil || u.Scheme+"://"+u.Host != ts.srv.cfg.BaseURL || !strings.HasPrefix(u.Path, "/events/events/") {
 			t.Fatalf("%s: page %q", e.Name, e.Page)
@@ -63,6 +65,9 @@ func TestEventPages(t *testing.T) {
 		ics, ok := doc.Find(`a[type="text/calendar"]`).Attr("href")
 		if !ok {
 			t.Fatalf("%s: no link to add it to a calendar", e.Page)
+		}
+		if i%8 != 0 { // Python for a few: each run starts an interpreter
+			continue
 		}
 		_, one := readICS(t, readAll(t, ts.get(t, ics).Body))
 		if len(one) != 1 || one[0].Summary != e.Name || one[0].UID != uidOf[e.Name+" "+e.Start] {
@@ -111,4 +116,65 @@ func TestEventPages(t *testing.T) {
 			t.Errorf("event link %q", href)
 		}
 	})
+}
+
+// TestHomeListsComingEvents: the home page lists the five soonest events
+// not over by the server's today, linked to their pages; past events leave
+// that list (they stay in the data and on their pages); a new day is seen
+// without a restart.
+func TestHomeListsComingEvents(t *testing.T) {
+	ts := newDemoServer(t)
+	var api struct {
+		Items []struct {
+			Name, Page string
+			Start      string `json:"start_date"`
+			End        string `json:"end_date"`
+		}
+	}
+	decode(t, ts.get(t, "/api/v1/events"), &api)
+	coming := func() []string {
+		doc, err := goquery.NewDocumentFromReader(ts.get(t, "/").Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		doc.Find("ul.coming a").Each(func(_ int, a *goquery.Selection) {
+			href, _ := a.Attr("href")
+			if !strings.Contains(href, "/events/events/") {
+				t.Errorf("coming event link %q", href)
+			}
+			names = append(names, a.Text())
+		})
+		return names
+	}
+	// On the day after the third event's last day, the events from the
+	// first one not over then.
+	third := api.Items[2]
+	day, err := time.ParseInLocation(time.DateOnly, cmp.Or(third.End, third.Start), japan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := day.AddDate(0, 0, 1)
+	ts.srv.now = func() time.Time { return after }
+	var want []string
+	for _, e := range api.Items {
+		if cmp.Or(e.End, e.Start) >= after.Format(time.DateOnly) && len(want) < 5 {
+			want = append(want, e.Name)
+		}
+	}
+	if got := coming(); !slices.Equal(got, want) || len(got) != 5 || slices.Contains(got, third.Name) {
+		t.Errorf("coming events on %s:\n got %v\nwant %v", after.Format(time.DateOnly), got, want)
+	}
+	ts.srv.now = func() time.Time { return time.Date(2100, 1, 1, 0, 0, 0, 0, japan) }
+	if got := coming(); len(got) != 0 {
+		t.Errorf("coming events in 2100: %v", got)
+	}
+	// The past events are still in the API and on their pages.
+	if r := ts.get(t, "/api/v1/events"); r.StatusCode != 200 {
+		t.Fatal(r.StatusCode)
+	}
+	u, _ := url.Parse(third.Page)
+	if r := ts.get(t, u.Path); r.StatusCode != 200 {
+		t.Errorf("a past event's page: %d", r.StatusCode)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
@@ -110,7 +111,14 @@ type homeView struct {
 	Kinds   []catalog.Kind
 	Newest  []*catalog.Dataset
 	Popular []*catalog.Dataset
+	Coming  []comingEvent
 	LD      ldDataCatalog // schema.org DataCatalog with every dataset
+}
+
+// comingEvent is an event as the home page lists it.
+type comingEvent struct {
+	eventItem
+	Day string // its day, or its first and last days
 }
 
 func (s *Server) home(c *gin.Context) error {
@@ -125,10 +133,25 @@ func (s *Server) home(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	evs, err := s.upcomingEvents(ctx, 5)
+	if err != nil {
+		return err
+	}
 	p := s.page(c)
 	p = p.titled(p.t("home.title"))
-	return s.render(c, http.StatusOK, "home.html", homeView{page: p, Total: total, Kinds: catalog.Kinds,
-		Newest: all[:min(len(all), 10)], Popular: popular, LD: s.catalogLD(all)})
+	view := homeView{page: p, Total: total, Kinds: catalog.Kinds, Newest: all[:min(len(all), 10)], Popular: popular, LD: s.catalogLD(all)}
+	for _, e := range evs {
+		d, err := time.ParseInLocation(time.DateOnly, e.Start, japan)
+		if err != nil {
+			continue
+		}
+		day := formatDay(p.Lang, d)
+		if end, err := time.ParseInLocation(time.DateOnly, e.End, japan); err == nil {
+			day = p.t("events.period", "start", day, "end", formatDay(p.Lang, end))
+		}
+		view.Coming = append(view.Coming, comingEvent{eventItem: e, Day: day})
+	}
+	return s.render(c, http.StatusOK, "home.html", view)
 }
 
 // cellText shows a record value: empty for null, as written otherwise.

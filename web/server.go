@@ -47,9 +47,10 @@ type Server struct {
 	assets    *assets
 	cache     *responseCache
 	downloads downloadCounter
-	images    *derivatives // photo derivatives (photo_image.go)
-	ckanView  ckanCache    // the catalog as the CKAN API shows it
-	api       *apiDoc      // the OpenAPI document and the API page
+	images    *derivatives  // photo derivatives (photo_image.go)
+	ckanView  ckanCache     // the catalog as the CKAN API shows it
+	upcoming  upcomingCache // the home page's coming events
+	api       *apiDoc       // the OpenAPI document and the API page
 	importer  *datasets.Importer
 	metrics   *promMetrics
 	warming   photoWarming // derivatives of new photos, made in the background (photo_warm.go)
