@@ -70,7 +70,7 @@ func narrow(m uint8, s string) uint8 {
 		}
 	}
 	if m&canDate != 0 {
-		if _, ok := readDate(s); !ok {
+		if _, ok := ParseDate(s); !ok {
 			m &^= canDate
 		}
 	}
@@ -146,7 +146,7 @@ func ParseValue(t ColumnType, cell string) (v any, ok bool) {
 			return b, true
 		}
 	case TypeDate:
-		if d, ok := parseDate(s); ok {
+		if d, ok := ParseDate(s); ok {
 			return d, true
 		}
 	case TypeTime:

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/machi-opendata/portal/catalog"
+	"github.com/machi-opendata/portal/catalog/era"
 	"github.com/pelletier/go-toml/v2"
 	"golang.org/x/text/language"
 )
@@ -368,29 +369,23 @@ func kindName(l lang, k catalog.Kind) string { return msg(l, "kind."+string(k)) 
 // era beside the Western year; 22 November 2026 in English. Dates are
 // Japan's, whatever the server's zone.
 
-// japaneseEras are the eras since Japan took the Gregorian calendar, newest
-// first: the first day this calendar counts in each (y, m, d) and the
-// Western year of its first year (元年).
-var japaneseEras = []struct {
-	name    string
-	y, m, d int
-	first   int
-}{
-	{"令和", 2019, 5, 1, 2019},
-	{"平成", 1989, 1, 8, 1989},
-	{"昭和", 1926, 12, 25, 1926},
-	{"大正", 1912, 7, 30, 1912},
-	{"明治", 1873, 1, 1, 1868}, // 明治6年1月1日: the first Gregorian day
-}
+// gregorianFrom is the first day Japan counted in the Gregorian calendar
+// (明治6年1月1日); before it a day of the era was a lunisolar one.
+const gregorianFrom = "1873-01-01"
 
 // eraOf is the era of t's day in Japan and the year within it (1 is 元年);
-// ok is false before 1873, when the calendar was lunisolar.
+// ok is false before 1873, when the calendar was lunisolar. The eras are
+// catalog/era's, the ones the photo archive's periods are read with.
 func eraOf(t time.Time) (name string, year int, ok bool) {
 	t = t.In(japan)
-	day := t.Year()*10000 + int(t.Month())*100 + t.Day()
-	for _, e := range japaneseEras {
-		if day >= e.y*10000+e.m*100+e.d {
-			return e.name, t.Year() - e.first + 1, true
+	day := t.Format(time.DateOnly)
+	if day < gregorianFrom {
+		return "", 0, false
+	}
+	eras := era.Eras() // oldest first
+	for i := len(eras) - 1; i >= 0; i-- {
+		if day >= eras[i].From {
+			return eras[i].Name, t.Year() - eras[i].Year + 1, true
 		}
 	}
 	return "", 0, false
