@@ -156,6 +156,10 @@ type adminDatasetView struct {
 	Versions []*catalog.Version
 	CanEdit  bool
 	Done     string // what the action before the redirect did
+	// Photos are the newest version's photos of a photo dataset, for a
+	// clerk to correct one at a time; PhotosOf is that version's number.
+	Photos   []*photo
+	PhotosOf int
 }
 
 // doneMessages are what an action that redirects to the dataset says.
@@ -176,8 +180,19 @@ func (s *Server) adminDataset(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "admin_dataset.html", adminDatasetView{adminView: s.adminBase(c, d.TitleJA),
-		Dataset: d, Versions: vs, CanEdit: userFrom(c).CanEdit(d.Department), Done: doneMessages[c.Query("done")]})
+	view := adminDatasetView{adminView: s.adminBase(c, d.TitleJA),
+		Dataset: d, Versions: vs, CanEdit: userFrom(c).CanEdit(d.Department), Done: doneMessages[c.Query("done")]}
+	if d.Kind == catalog.KindPhoto && view.CanEdit && len(vs) > 0 {
+		v, err := s.newestVersion(c, d)
+		if err != nil {
+			return err
+		}
+		if view.Photos, err = s.photosOf(c.Request.Context(), d, v); err != nil {
+			return err
+		}
+		view.PhotosOf = v.Number
+	}
+	return s.render(c, http.StatusOK, "admin_dataset.html", view)
 }
 
 // me answers who a token or session acts for: scripts check their token

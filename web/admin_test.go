@@ -131,7 +131,7 @@ type adminRoute struct {
 // form) and every authenticated or writing /api route.
 func protectedRoutes(t *testing.T, ts *testServer, slug string) []adminRoute {
 	var out []adminRoute
-	fill := strings.NewReplacer(":id", slug, ":uid", "1", ":tid", "1", ":n", "1")
+	fill := strings.NewReplacer(":id", slug, ":uid", "1", ":tid", "1", ":n", "1", ":row", "1")
 	for _, r := range ts.srv.engine.Routes() {
 		page := r.Path == "/admin" || strings.HasPrefix(r.Path, "/admin/")
 		api := strings.HasPrefix(r.Path, "/api/v1/") && (r.Path == "/api/v1/me" || !safeMethod(r.Method))

@@ -162,6 +162,26 @@ func (s *Server) mapConfig(c *gin.Context, layers []mapLayer) (string, error) {
 // base map, the layers, the controls' words in the page's language l); it
 // sets the page's policy to let the map work.
 func (s *Server) mapConfigIn(c *gin.Context, l lang, layers []mapLayer) (string, error) {
+	return s.mapConfigWith(c, l, layers, nil)
+}
+
+// mapPlace names the form fields a click on the map writes its point to.
+type mapPlace struct {
+	Lat string `json:"lat"` // the latitude field's id
+	Lon string `json:"lon"`
+}
+
+// mapPlaceConfig is map.js's configuration for placing a point (the admin
+// pages, in Japanese): no layers, and a click writes the point into the
+// fields latID and lonID.
+func (s *Server) mapPlaceConfig(c *gin.Context, latID, lonID string) (string, error) {
+	return s.mapConfigWith(c, ja, nil, &mapPlace{latID, lonID})
+}
+
+func (s *Server) mapConfigWith(c *gin.Context, l lang, layers []mapLayer, place *mapPlace) (string, error) {
+	if layers == nil {
+		layers = []mapLayer{} // map.js walks the list
+	}
 	lib, err := s.assets.path("maplibre-gl.mjs")
 	if err != nil {
 		return "", err
@@ -179,7 +199,7 @@ func (s *Server) mapConfigIn(c *gin.Context, l lang, layers []mapLayer) (string,
 		locale[k] = msg(l, key)
 	}
 	cfg, err := json.Marshal(map[string]any{
-		"lib": lib, "worker": worker, "layers": layers, "locale": locale,
+		"lib": lib, "worker": worker, "layers": layers, "locale": locale, "place": place,
 		"base": map[string]string{"tiles": base.TileURL, "attribution": base.Attribution},
 	})
 	if err != nil {

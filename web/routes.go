@@ -129,6 +129,8 @@ func (s *Server) routes() {
 	get(admin, "/datasets/:id/edit", s.metadataPage)
 	admin.POST("/datasets/:id/edit", s.wrap(s.saveMetadata))
 	get(admin, "/datasets/:id/diff", s.diffPage)
+	get(admin, "/datasets/:id/photos/:row/edit", s.adminPhotoPage)
+	admin.POST("/datasets/:id/photos/:row/edit", s.wrap(s.saveAdminPhoto))
 	get(admin, "/password", s.passwordPage)
 	admin.POST("/password", s.wrap(s.changePassword))
 	get(admin, "/tokens", s.tokensPage)

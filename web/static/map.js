@@ -109,6 +109,34 @@ map.on('load', async () => {
   el.dataset.ready = 'true';
 });
 
+// Placing a point (the admin's photo page): a click on the map writes its
+// latitude and longitude into the form's fields and a marker shows it;
+// typing in the fields moves the marker. The fields work without the map.
+if (cfg.place) {
+  const lat = document.getElementById(cfg.place.lat);
+  const lon = document.getElementById(cfg.place.lon);
+  const marker = new maplibregl.Marker({ color: '#d95f02' });
+  const show = () => {
+    const a = parseFloat(lat.value);
+    const o = parseFloat(lon.value);
+    if (Number.isFinite(a) && Number.isFinite(o) && Math.abs(a) <= 90 && Math.abs(o) <= 180) {
+      marker.setLngLat([o, a]).addTo(map);
+      return [o, a];
+    }
+    marker.remove();
+    return null;
+  };
+  const at = show();
+  if (at) map.jumpTo({ center: at, zoom: 16 });
+  map.on('click', (e) => {
+    lat.value = e.lngLat.lat.toFixed(6);
+    lon.value = e.lngLat.lng.toFixed(6);
+    show();
+  });
+  lat.addEventListener('change', show);
+  lon.addEventListener('change', show);
+}
+
 for (const box of document.querySelectorAll('input[data-layer]')) {
   box.addEventListener('change', () => {
     for (const id of drawn(box.dataset.layer)) {
