@@ -119,3 +119,45 @@ func TestEditPhoto(t *testing.T) {
 		t.Errorf("refused edits stored %d versions", len(after)-len(versions))
 	}
 }
+
+// TestAddPhoto adds one photo to a published archive: a draft with the
+// archive's photos and the new one, described as asked; a name the archive
+// has already, a file that is no photo, and a bad description are refused.
+func TestAddPhoto(t *testing.T) {
+	ctx := context.Background()
+	im := testImporter(t)
+	meta := "NO,名称,画像ファイル,撮影年月日\r\n1,駅前,a.jpg,1968\r\n"
+	if _, err := im.Import(ctx, ImportRequest{Slug: "arch", Kind: catalog.KindPhoto, Department: "bousai", Publish: true,
+		Files: []File{{Name: "m.csv", Data: strings.NewReader(meta)}, {Name: "a.jpg", Data: bytes.NewReader(smallJPEG(t, 10))}}}); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := recordsOf(t, im, "arch")
+	lat, lon := 35.7, 139.56
+	res, err := im.AddPhoto(ctx, PhotoAddRequest{Slug: "arch", Department: "bousai", Base: base,
+		Image: File{Name: `C:\\scans\\water-tower.JPG`, Data: bytes.NewReader(smallJPEG(t, 99))},
+		Meta:  PhotoEdit{Title: "給水塔", Date: "昭和50年頃", Place: "東町", Lat: &lat, Lon: &lon}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := im.Store.DatasetBySlug(ctx, "arch")
+	v, _ := im.Store.Version(ctx, d.ID, res.Version)
+	fields := typedFields(t, im, v)
+	if len(fields) != 2 || fields[0]["title"] != "駅前" || fields[1]["title"] != "給水塔" || fields[1]["image"] != "water-tower.JPG" ||
+		fields[1]["date"] != "昭和50年頃" || fields[1]["lat"] != lat {
+		t.Fatalf("records %v", fields)
+	}
+	if v.Published != nil || len(v.Files) != 3 {
+		t.Errorf("draft %v with %d files", v.Published, len(v.Files))
+	}
+	for name, req := range map[string]PhotoAddRequest{
+		"same name":  {Image: File{Name: "a.jpg", Data: bytes.NewReader(smallJPEG(t, 1))}, Meta: PhotoEdit{Title: "x"}},
+		"not photo":  {Image: File{Name: "notes.txt", Data: strings.NewReader("x")}, Meta: PhotoEdit{Title: "x"}},
+		"no title":   {Image: File{Name: "b.jpg", Data: bytes.NewReader(smallJPEG(t, 1))}},
+		"bad period": {Image: File{Name: "b.jpg", Data: bytes.NewReader(smallJPEG(t, 1))}, Meta: PhotoEdit{Title: "x", Date: "むかし"}},
+	} {
+		req.Slug, req.Department, req.Base = "arch", "bousai", base
+		if _, err := im.AddPhoto(ctx, req); catalog.KindOf(err) != catalog.Invalid {
+			t.Errorf("%s: %v, want Invalid", name, err)
+		}
+	}
+}

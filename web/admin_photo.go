@@ -52,8 +52,12 @@ func (s *Server) newestVersion(c *gin.Context, d *catalog.Dataset) (*catalog.Ver
 	return newest, nil
 }
 
+// newPhotoRow is the row of the form that adds a photo: its page is
+// /admin/datasets/{id}/photos/new/edit.
+const newPhotoRow = "new"
+
 // adminPhotoOf finds the photo of the request's row in the newest version
-// of a photo dataset the user may edit.
+// of a photo dataset the user may edit; nil for the row "new".
 func (s *Server) adminPhotoOf(c *gin.Context) (*catalog.Dataset, *catalog.Version, *photo, error) {
 	d, err := s.datasetFor(c, true)
 	if err != nil {
@@ -65,6 +69,9 @@ func (s *Server) adminPhotoOf(c *gin.Context) (*catalog.Dataset, *catalog.Versio
 	v, err := s.newestVersion(c, d)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if c.Param("row") == newPhotoRow {
+		return d, v, nil, nil
 	}
 	row, err := strconv.Atoi(c.Param("row"))
 	if err != nil {
@@ -87,6 +94,9 @@ func (s *Server) adminPhotoPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if p == nil {
+		return s.renderAdminPhoto(c, http.StatusOK, d, v, nil, photoForm{}, "")
+	}
 	f := photoForm{Title: p.Title, Date: p.Date, Place: p.Place, Description: p.Description}
 	if p.HasPoint {
 		f.Lat, f.Lon = strconv.FormatFloat(p.Lat, 'f', -1, 64), strconv.FormatFloat(p.Lon, 'f', -1, 64)
@@ -99,8 +109,15 @@ func (s *Server) renderAdminPhoto(c *gin.Context, status int, d *catalog.Dataset
 	if err != nil {
 		return err
 	}
-	view := adminPhotoView{adminView: s.adminBase(c, p.Title+" を直す"), Dataset: d, Version: v, Photo: p, Form: f, Message: msg, MapConfig: cfg}
+	title := "写真を1枚追加する"
+	if p != nil {
+		title = p.Title + " を直す"
+	}
+	view := adminPhotoView{adminView: s.adminBase(c, title), Dataset: d, Version: v, Photo: p, Form: f, Message: msg, MapConfig: cfg}
 	for i, vf := range v.Files {
+		if p == nil {
+			break
+		}
 		if vf.SHA256 == p.File.SHA256 {
 			view.Image = "/admin/datasets/" + d.Slug + "/versions/" + strconv.Itoa(v.Number) + "/original?file=" + strconv.Itoa(i)
 		}
@@ -114,6 +131,11 @@ func (s *Server) saveAdminPhoto(c *gin.Context) error {
 	d, v, p, err := s.adminPhotoOf(c)
 	if err != nil {
 		return err
+	}
+	if c.Request.MultipartForm == nil {
+		if err := parseForm(c.Request); err != nil {
+			return err
+		}
 	}
 	f := photoForm{Title: strings.TrimSpace(c.PostForm("title")), Date: strings.TrimSpace(c.PostForm("date")),
 		Place: strings.TrimSpace(c.PostForm("place")), Description: strings.TrimSpace(c.PostForm("description")),
@@ -132,8 +154,23 @@ func (s *Server) saveAdminPhoto(c *gin.Context) error {
 		}
 		*x.dst = &n
 	}
-	res, err := s.importer.EditPhoto(c.Request.Context(), datasets.PhotoEditRequest{Slug: d.Slug, Department: d.Department,
-		Base: v, Row: p.Row, Edit: edit, Actor: userFrom(c).Login, Address: clientAddr(c)})
+	var res *datasets.ImportResult
+	if p == nil {
+		fh, ferr := c.FormFile("image")
+		if ferr != nil {
+			return s.renderAdminPhoto(c, http.StatusBadRequest, d, v, p, f, "写真のファイルを選んでください")
+		}
+		img, ferr := fh.Open()
+		if ferr != nil {
+			return ferr
+		}
+		defer img.Close()
+		res, err = s.importer.AddPhoto(c.Request.Context(), datasets.PhotoAddRequest{Slug: d.Slug, Department: d.Department,
+			Base: v, Image: datasets.File{Name: fh.Filename, Data: img}, Meta: edit, Actor: userFrom(c).Login, Address: clientAddr(c)})
+	} else {
+		res, err = s.importer.EditPhoto(c.Request.Context(), datasets.PhotoEditRequest{Slug: d.Slug, Department: d.Department,
+			Base: v, Row: p.Row, Edit: edit, Actor: userFrom(c).Login, Address: clientAddr(c)})
+	}
 	if err != nil {
 		if catalog.KindOf(err) == catalog.Invalid {
 			return s.renderAdminPhoto(c, http.StatusBadRequest, d, v, p, f, catalog.MessageOf(err))

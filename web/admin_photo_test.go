@@ -70,7 +70,23 @@ func TestAdminPhotoEdit(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/versions/3") {
 		t.Fatalf("second save: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	if res := b.post(t, "/admin/datasets/bousai-photos/versions/3/publish", nil); res.StatusCode != http.StatusSeeOther {
+	// One photo more, from the dataset page's link.
+	if _, ok := b.doc(t, b.send(t, http.MethodGet, "/admin/datasets/bousai-photos", nil)).Find(`a[href="/admin/datasets/bousai-photos/photos/new/edit"]`).Attr("href"); !ok {
+		t.Error("no link to add a photo")
+	}
+	if doc := b.doc(t, b.send(t, http.MethodGet, "/admin/datasets/bousai-photos/photos/new/edit", nil)); doc.Find(`#p-image[type="file"]`).Length() != 1 {
+		t.Error("the add form has no file field")
+	}
+	res = b.multipart(t, "/admin/datasets/bousai-photos/photos/new/edit", map[string]string{"title": ""}, "image", map[string][]byte{"c.jpg": testJPEG(t, 302, 200)})
+	if res.StatusCode != http.StatusBadRequest || b.doc(t, res).Find("#photo-error").Length() != 1 {
+		t.Fatalf("add without a title: %d %s", res.StatusCode, readAll(t, res.Body))
+	}
+	res = b.multipart(t, "/admin/datasets/bousai-photos/photos/new/edit", map[string]string{"title": "給水塔", "date": "昭和50年頃", "lat": "35.7", "lon": "139.55"},
+		"image", map[string][]byte{"c.jpg": testJPEG(t, 302, 200)})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/versions/4") {
+		t.Fatalf("add: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := b.post(t, "/admin/datasets/bousai-photos/versions/4/publish", nil); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish: %d", res.StatusCode)
 	}
 	var l photoList
@@ -85,6 +101,9 @@ func TestAdminPhotoEdit(t *testing.T) {
 	}
 	if station["date"] != "昭和40年代" || station["lat"] != nil {
 		t.Errorf("the second photo %v", station)
+	}
+	if tower := titles["給水塔"]; tower == nil || tower["date"] != "昭和50年頃" || tower["lat"] != 35.7 || len(l.Items) != 3 {
+		t.Errorf("the added photo %v (of %d)", tower, len(l.Items))
 	}
 
 	other := newBrowser(t, ts)

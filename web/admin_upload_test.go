@@ -18,6 +18,13 @@ import (
 // upload posts files to the upload form as a browser does, with fields.
 func (b *browser) upload(t *testing.T, fields map[string]string, files map[string][]byte) *http.Response {
 	t.Helper()
+	return b.multipart(t, "/admin/upload", fields, "files", files)
+}
+
+// multipart posts a multipart form with the session's CSRF token, the
+// fields and the files (by name) under field.
+func (b *browser) multipart(t *testing.T, path string, fields map[string]string, field string, files map[string][]byte) *http.Response {
+	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	w.WriteField(csrfField, b.csrf)
@@ -25,14 +32,14 @@ func (b *browser) upload(t *testing.T, fields map[string]string, files map[strin
 		w.WriteField(k, v)
 	}
 	for name, data := range files {
-		fw, err := w.CreateFormFile("files", name)
+		fw, err := w.CreateFormFile(field, name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		fw.Write(data)
 	}
 	w.Close()
-	req, err := http.NewRequest(http.MethodPost, b.base+"/admin/upload", &body)
+	req, err := http.NewRequest(http.MethodPost, b.base+path, &body)
 	if err != nil {
 		t.Fatal(err)
 	}
