@@ -3,11 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"math"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,13 +130,6 @@ func TestPlacePhotoOnMapInBrowser(t *testing.T) {
 		Files: []datasets.File{{Name: "a.jpg", Data: bytes.NewReader(testJPEG(t, 300, 200))}}}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("node", "testdata/browser/place.mjs", ts.URL, "bousai-editor", adminPassword, "/admin/datasets/bousai-photos/photos/1/edit")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("place.mjs: %v\n%s", err, stderr.String())
-	}
 	var rep struct {
 		Errors     []string
 		Violations []struct{ ID string }
@@ -146,9 +137,7 @@ func TestPlacePhotoOnMapInBrowser(t *testing.T) {
 		Clicked    struct{ Lat, Lon string }
 		Marker     *struct{ Lat, Lon float64 }
 	}
-	if err := json.Unmarshal(out, &rep); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	runBrowser(t, &rep, nil, "place.mjs", ts.URL, "bousai-editor", adminPassword, "/admin/datasets/bousai-photos/photos/1/edit")
 	for _, e := range rep.Errors {
 		t.Errorf("page error: %s", e)
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -113,19 +112,8 @@ type viewerReport struct {
 
 func openInViewer(t *testing.T, harness string) viewerReport {
 	t.Helper()
-	cmd := exec.Command("node", "testdata/browser/iiif.mjs", harness)
-	out, err := cmd.Output()
-	if err != nil {
-		msg := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			msg = string(ee.Stderr)
-		}
-		t.Fatalf("viewer: %v\n%s", err, msg)
-	}
 	var rep viewerReport
-	if err := json.Unmarshal(out, &rep); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	runBrowser(t, &rep, nil, "iiif.mjs", harness)
 	return rep
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -118,18 +117,8 @@ type mapReport struct {
 // drew each place of its data.
 func drawMap(t *testing.T, ts *testServer, path string) mapReport {
 	t.Helper()
-	out, err := exec.Command("node", "testdata/browser/map.mjs", ts.URL+path).Output()
-	if err != nil {
-		msg := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			msg = string(ee.Stderr)
-		}
-		t.Fatalf("browser: %v\n%s", err, msg)
-	}
 	var rep mapReport
-	if err := json.Unmarshal(out, &rep); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
+	runBrowser(t, &rep, nil, "map.mjs", ts.URL+path)
 	if len(rep.Errors) > 0 {
 		t.Errorf("page errors: %v", rep.Errors)
 	}
