@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/machi-opendata/portal/catalog/era"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -70,7 +71,7 @@ func narrow(m uint8, s string) uint8 {
 		}
 	}
 	if m&canDate != 0 {
-		if _, ok := ParseDate(s); !ok {
+		if _, ok := era.ParseNormalDate(s); !ok {
 			m &^= canDate
 		}
 	}
@@ -146,7 +147,7 @@ func ParseValue(t ColumnType, cell string) (v any, ok bool) {
 			return b, true
 		}
 	case TypeDate:
-		if d, ok := ParseDate(s); ok {
+		if d, ok := era.ParseNormalDate(s); ok {
 			return d, true
 		}
 	case TypeTime:

@@ -22,7 +22,17 @@ func ParseDate(s string) (iso string, ok bool) {
 	if len(s) > maxInput {
 		return "", false
 	}
-	d, ok := readDate(compact(norm.NFKC.String(s)))
+	return ParseNormalDate(norm.NFKC.String(s))
+}
+
+// ParseNormalDate is ParseDate of text already in NFKC: a CSV reader that
+// normalised its cells once should not pay for it again on every cell it
+// tries as a date.
+func ParseNormalDate(s string) (iso string, ok bool) {
+	if len(s) > maxInput {
+		return "", false
+	}
+	d, ok := readDate(compact(s))
 	if !ok || !namesGregorianDays(d) {
 		return "", false
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestParsePeriod(t *testing.T) {
@@ -231,5 +233,23 @@ func TestEras(t *testing.T) {
 	got[0].Name = "changed"
 	if Eras()[0].Name != "明治" {
 		t.Error("Eras shares its slice")
+	}
+}
+
+// TestParseNormalDate: on text already in NFKC it answers as ParseDate,
+// which normalises first; on text that is not, it does not normalise.
+func TestParseNormalDate(t *testing.T) {
+	for _, s := range []string{"令和5年4月1日", "R5.4.1", "2023-04-01", "2023年4月", "昭和64年1月7日", "明治5年12月2日", "いつか", ""} {
+		want, wok := ParseDate(s)
+		got, ok := ParseNormalDate(norm.NFKC.String(s))
+		if got != want || ok != wok {
+			t.Errorf("ParseNormalDate(%q) = %q, %v; ParseDate says %q, %v", s, got, ok, want, wok)
+		}
+	}
+	if _, ok := ParseNormalDate("令和５年４月１日"); ok {
+		t.Error("full-width digits were read without NFKC")
+	}
+	if iso, ok := ParseDate("令和５年４月１日"); !ok || iso != "2023-04-01" {
+		t.Errorf("ParseDate of full-width digits: %q %v", iso, ok)
 	}
 }
