@@ -57,24 +57,12 @@ var errFound = errors.New("found")
 
 // eventByKey finds the event of key in the published event dataset slug.
 func (s *Server) eventByKey(ctx context.Context, slug, key string) (*catalog.Dataset, *eventDetail, eventItem, error) {
-	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
+	src, err := s.eventSources(ctx, slug)
 	if err != nil {
 		return nil, nil, eventItem{}, err
 	}
-	var d *catalog.Dataset
-	for _, x := range ds {
-		if x.Slug == slug {
-			d = x
-		}
-	}
-	if d == nil {
-		return nil, nil, eventItem{}, catalog.Errorf(catalog.NotFound, "no event dataset %q", slug)
-	}
-	versions, _, err := s.store.CurrentVersions(ctx, []*catalog.Dataset{d})
-	if err != nil {
-		return nil, nil, eventItem{}, err
-	}
-	v := versions[d.ID]
+	d := src.datasets[0]
+	v := src.versions[d.ID]
 	if v == nil {
 		return nil, nil, eventItem{}, catalog.Errorf(catalog.NotFound, "no event %q in %q", key, slug)
 	}
@@ -88,14 +76,7 @@ func (s *Server) eventByKey(ctx context.Context, slug, key string) (*catalog.Dat
 		if eventKey(ev.ID, row) != key {
 			return nil
 		}
-		found = &ev
-		item = eventItem{Name: cmp.Or(ev.Name, d.TitleJA), Start: ev.StartDate, End: ev.EndDate, StartTime: ev.StartTime, EndTime: ev.EndTime,
-			Place: ev.Place, Address: ev.Address, Lat: ev.Lat, Lon: ev.Lon, Fee: ev.Fee, Description: ev.Description, URL: ev.URL,
-			Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: ev.ID, modified: d.Modified, Page: s.cfg.BaseURL + eventPath(d.Slug, ev.ID, row)}
-		if item.End == item.Start {
-			item.End = ""
-		}
-		item.rec, item.first, item.RRule = eventRule(ev.eventFields)
+		found, item = &ev, s.newEventItem(d, row, ev.eventFields)
 		return errFound
 	})
 	if err != nil && !errors.Is(err, errFound) {
@@ -195,17 +176,13 @@ type upcomingCache struct {
 // and on their pages; they only leave this view.
 func (s *Server) upcomingEvents(ctx context.Context, n int) ([]eventItem, error) {
 	today := s.now().In(japan).Format(time.DateOnly)
-	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
-	if err != nil {
-		return nil, err
-	}
-	versions, _, err := s.store.CurrentVersions(ctx, ds)
+	src, err := s.eventSources(ctx, "")
 	if err != nil {
 		return nil, err
 	}
 	key := today
-	for _, d := range ds {
-		if v := versions[d.ID]; v != nil {
+	for _, d := range src.datasets {
+		if v := src.versions[d.ID]; v != nil {
 			key += fmt.Sprintf("|%s:%d", d.Slug, v.ID)
 		}
 	}
@@ -213,7 +190,7 @@ func (s *Server) upcomingEvents(ctx context.Context, n int) ([]eventItem, error)
 	uc.mu.Lock()
 	defer uc.mu.Unlock()
 	if uc.key != key {
-		evs, err := s.findEvents(ctx, eventFilter{From: today}, 0)
+		evs, err := s.findEventsIn(ctx, src, eventFilter{From: today}, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -142,26 +142,59 @@ const maxEvents = 1000
 // limit bounds the answer (0: every event): a page shows a month, a
 // calendar feed holds them all.
 func (s *Server) findEvents(ctx context.Context, f eventFilter, limit int) ([]eventItem, error) {
-	slug, from, to := f.Dataset, f.From, f.To
-	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
+	src, err := s.eventSources(ctx, f.Dataset)
 	if err != nil {
 		return nil, err
+	}
+	return s.findEventsIn(ctx, src, f, limit)
+}
+
+// eventSources are the published event datasets (only slug's, unless it
+// is empty: then NotFound if there is no such event dataset) and their
+// current versions.
+type eventSources struct {
+	datasets []*catalog.Dataset
+	versions map[int64]*catalog.Version
+}
+
+func (s *Server) eventSources(ctx context.Context, slug string) (eventSources, error) {
+	ds, _, _, err := s.store.FindDatasets(ctx, catalog.Filter{Kind: catalog.KindEvent})
+	if err != nil {
+		return eventSources{}, err
 	}
 	if slug != "" {
 		ds = slices.DeleteFunc(ds, func(d *catalog.Dataset) bool { return d.Slug != slug })
 		if len(ds) == 0 {
-			return nil, catalog.Errorf(catalog.NotFound, "no event dataset %q", slug)
+			return eventSources{}, catalog.Errorf(catalog.NotFound, "no event dataset %q", slug)
 		}
 	}
 	versions, _, err := s.store.CurrentVersions(ctx, ds)
-	if err != nil {
-		return nil, err
+	return eventSources{ds, versions}, err
+}
+
+// newEventItem is the event of record row of dataset d, as the pages, the
+// API and the calendar feeds show it.
+func (s *Server) newEventItem(d *catalog.Dataset, row int, ev eventFields) eventItem {
+	e := eventItem{Name: cmp.Or(ev.Name, d.TitleJA), Start: ev.StartDate, End: ev.EndDate,
+		StartTime: ev.StartTime, EndTime: ev.EndTime, Place: ev.Place, Address: ev.Address, Lat: ev.Lat, Lon: ev.Lon,
+		Fee: ev.Fee, Description: ev.Description, URL: ev.URL,
+		Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: ev.ID, modified: d.Modified,
+		Page: s.cfg.BaseURL + eventPath(d.Slug, ev.ID, row)}
+	if e.End == e.Start {
+		e.End = ""
 	}
+	e.rec, e.first, e.RRule = eventRule(ev)
+	return e
+}
+
+// findEventsIn is findEvents over sources already read.
+func (s *Server) findEventsIn(ctx context.Context, src eventSources, f eventFilter, limit int) ([]eventItem, error) {
+	from, to := f.From, f.To
 	var out []eventItem
 	words := strings.Fields(catalog.Fold(f.Q))
 	places := strings.Fields(catalog.Fold(f.Place))
-	for _, d := range ds {
-		v := versions[d.ID]
+	for _, d := range src.datasets {
+		v := src.versions[d.ID]
 		if v == nil {
 			continue
 		}
@@ -198,16 +231,7 @@ func (s *Server) findEvents(ctx context.Context, f eventFilter, limit int) ([]ev
 					}
 				}
 			}
-			e := eventItem{Name: cmp.Or(ev.Name, d.TitleJA), Start: ev.StartDate, End: ev.EndDate,
-				StartTime: ev.StartTime, EndTime: ev.EndTime, Place: ev.Place, Address: ev.Address, Lat: ev.Lat, Lon: ev.Lon,
-				Fee: ev.Fee, Description: ev.Description, URL: ev.URL,
-				Dataset: d.Slug, DatasetTitle: d.TitleJA, Row: row, No: ev.ID, modified: d.Modified,
-				Page: s.cfg.BaseURL + eventPath(d.Slug, ev.ID, row)}
-			if e.End == e.Start {
-				e.End = ""
-			}
-			e.rec, e.first, e.RRule = eventRule(ev)
-			out = append(out, e)
+			out = append(out, s.newEventItem(d, row, ev))
 			return nil
 		})
 		if err != nil {
