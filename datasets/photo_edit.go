@@ -3,9 +3,7 @@ package datasets
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"path"
 	"strconv"
@@ -70,19 +68,16 @@ func (im *Importer) EditPhoto(ctx context.Context, req PhotoEditRequest) (*Impor
 	}
 	// The record's place among the version's records, in their order.
 	var ordinal int
-	err := im.Store.DB.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE version_id = ? AND row <
-		(SELECT row FROM records WHERE version_id = ? AND row = ?)`, req.Base.ID, req.Base.ID, req.Row).Scan(&ordinal)
-	if err == nil {
-		var one int
-		err = im.Store.DB.QueryRowContext(ctx, `SELECT 1 FROM records WHERE version_id = ? AND row = ?`, req.Base.ID, req.Row).Scan(&one)
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, catalog.Errorf(catalog.NotFound, "no photo at row %d of version %d", req.Row, req.Base.Number)
-	}
+	var exists bool
+	err := im.Store.DB.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM records WHERE version_id = ?1 AND row < ?2),
+		EXISTS (SELECT 1 FROM records WHERE version_id = ?1 AND row = ?2)`, req.Base.ID, req.Row).Scan(&ordinal, &exists)
 	if err != nil {
 		return nil, fmt.Errorf("find photo record: %w", err)
 	}
-
+	if !exists {
+		return nil, catalog.Errorf(catalog.NotFound, "no photo at row %d of version %d", req.Row, req.Base.Number)
+	}
 	return im.reviseArchive(ctx, req.Slug, req.Department, req.Base, req.Actor, req.Address, nil, func(a *archiveRows) {
 		a.set(ordinal, e)
 	})
