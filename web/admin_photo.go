@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -109,16 +110,10 @@ func (s *Server) renderAdminPhoto(c *gin.Context, status int, d *catalog.Dataset
 	if err != nil {
 		return err
 	}
-	title := "写真を1枚追加する"
+	view := adminPhotoView{adminView: s.adminBase(c, "写真を1枚追加する"), Dataset: d, Version: v, Photo: p, Form: f, Message: msg, MapConfig: cfg}
 	if p != nil {
-		title = p.Title + " を直す"
-	}
-	view := adminPhotoView{adminView: s.adminBase(c, title), Dataset: d, Version: v, Photo: p, Form: f, Message: msg, MapConfig: cfg}
-	for i, vf := range v.Files {
-		if p == nil {
-			break
-		}
-		if vf.SHA256 == p.File.SHA256 {
+		view.Title = p.Title + " を直す"
+		if i := slices.IndexFunc(v.Files, func(vf catalog.VersionFile) bool { return vf.SHA256 == p.File.SHA256 }); i >= 0 {
 			view.Image = "/admin/datasets/" + d.Slug + "/versions/" + strconv.Itoa(v.Number) + "/original?file=" + strconv.Itoa(i)
 		}
 	}
